@@ -1,0 +1,91 @@
+// Public: FastThreadPool::Semaphore, the counting semaphore of the Python API.
+#pragma once
+
+#include <fastthreadpool/fastthreadpool_export.h>
+
+#include <QtCore/qdeadlinetimer.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+QT_BEGIN_NAMESPACE
+class QDebug;
+QT_END_NAMESPACE
+
+namespace FastThreadPool {
+
+/*!
+    A counting semaphore whose uncontended acquire and release cost one atomic operation
+    each and whose waiters sleep in the kernel (a futex) after a short bounded spin.
+
+    Guarantees:
+    - value() is never negative and equals the permits available now.
+    - Each release() of one permit wakes at most one waiter and, when someone waits,
+      exactly one: N waiters are woken by N single releases and the value ends at 0.
+    - A release does a system call only when a waiter is asleep.
+    - acquire(false) on a zero value returns false and changes nothing.
+
+    Thread safety: every function may be called from any thread at any time.
+    Usable with std::lock_guard / std::scoped_lock / std::unique_lock (lock, unlock,
+    try_lock): a guard acquires on entry and releases on exit, as Python's context protocol.
+*/
+class FASTTHREADPOOL_EXPORT Semaphore
+{
+public:
+    //! Starts with `value` permits. Throws std::invalid_argument if `value` is negative.
+    explicit Semaphore(int value = 1);
+    Semaphore(const Semaphore &) = delete;
+    Semaphore &operator=(const Semaphore &) = delete;
+    ~Semaphore();
+
+    /*!
+        Takes one permit. Blocking (the default): waits as long as needed and returns true.
+        Non-blocking: returns true if a permit was taken, false at once if none was there.
+    */
+    bool acquire(bool blocking = true);
+
+    //! Takes one permit, waiting until `deadline` at most. Returns false at the deadline.
+    bool tryAcquire(QDeadlineTimer deadline);
+
+    //! As tryAcquire(QDeadlineTimer), for a std::chrono timeout.
+    template <class Rep, class Period>
+    bool tryAcquireFor(std::chrono::duration<Rep, Period> timeout)
+    {
+        return tryAcquireUntil(std::chrono::steady_clock::now()
+                               + std::chrono::ceil<std::chrono::steady_clock::duration>(timeout));
+    }
+    //! As tryAcquire(QDeadlineTimer), for a steady-clock time point.
+    bool tryAcquireUntil(std::chrono::steady_clock::time_point deadline);
+
+    /*!
+        Adds `n` permits and wakes up to `n` waiters. Throws std::invalid_argument if `n` is
+        negative or would overflow the counter; release(0) does nothing.
+    */
+    void release(int n = 1);
+
+    //! The permits available now (a snapshot; never negative).
+    [[nodiscard]] int value() const noexcept;
+
+    // Lockable, so standard guards work: acquire on lock, release on unlock.
+    void lock() { acquire(true); }
+    void unlock() { release(1); }
+    [[nodiscard]] bool try_lock() { return acquire(false); }
+
+private:
+    bool tryTakePermit() noexcept;
+    bool acquireSlow(const std::chrono::steady_clock::time_point *deadline);
+    bool takeToken(const std::chrono::steady_clock::time_point *deadline) noexcept;
+    bool tryTakeToken() noexcept;
+
+    // Permits minus committed waiters: negative means that many threads are owed a token.
+    alignas(64) std::atomic<std::int64_t> m_count;
+    // Tokens handed by release() to committed waiters; the futex word they sleep on.
+    std::atomic<std::uint32_t> m_tokens{0};
+    // Committed waiters inside (or entering) the futex sleep; release() wakes only if > 0.
+    std::atomic<std::uint32_t> m_sleepers{0};
+};
+
+FASTTHREADPOOL_EXPORT QDebug operator<<(QDebug debug, const Semaphore &semaphore);
+
+} // namespace FastThreadPool

@@ -1,0 +1,136 @@
+// Public (detail): the type-erased job a Pool stores. Templates in pool.h build one in the
+// caller's code; the library moves it into a job record and runs it on a worker.
+// Callables up to Task::kInlineSize bytes live inline: no heap allocation per job.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+namespace FastThreadPool {
+
+class JobContext;
+
+namespace detail {
+
+//! Where a job enters the queue: the tail (submit) or the head (submitFirst).
+enum class Placement : unsigned { Tail, Head };
+
+struct TaskOps
+{
+    //! Runs the closure (which reports its own results and failures) and destroys it.
+    void (*run)(void *closure, JobContext &context);
+    //! Destroys the closure without running it (a cancelled or dropped job).
+    void (*destroy)(void *closure) noexcept;
+    //! Move-constructs the closure at `to` and destroys the one at `from`.
+    void (*relocate)(void *to, void *from) noexcept;
+};
+
+template <class C>
+struct InlineOps
+{
+    static void run(void *p, JobContext &context)
+    {
+        C *closure = static_cast<C *>(p);
+        struct Destroy
+        {
+            C *c;
+            ~Destroy() { c->~C(); }
+        } destroyAfterwards{closure};
+        (*closure)(context);
+    }
+    static void destroy(void *p) noexcept { static_cast<C *>(p)->~C(); }
+    static void relocate(void *to, void *from) noexcept
+    {
+        C *source = static_cast<C *>(from);
+        ::new (to) C(std::move(*source));
+        source->~C();
+    }
+    static constexpr TaskOps ops{&run, &destroy, &relocate};
+};
+
+template <class C>
+struct HeapOps
+{
+    static C *&slot(void *p) noexcept { return *static_cast<C **>(p); }
+    static void run(void *p, JobContext &context)
+    {
+        std::unique_ptr<C> closure(slot(p));
+        (*closure)(context);
+    }
+    static void destroy(void *p) noexcept { delete slot(p); }
+    static void relocate(void *to, void *from) noexcept { ::new (to) C *(slot(from)); }
+    static constexpr TaskOps ops{&run, &destroy, &relocate};
+};
+
+class Task
+{
+public:
+    static constexpr std::size_t kInlineSize = 80;
+    static constexpr std::size_t kInlineAlign = 16;
+
+    Task() noexcept = default;
+
+    template <class C>
+    static Task make(C &&closure)
+    {
+        using Closure = std::decay_t<C>;
+        Task task;
+        if constexpr (sizeof(Closure) <= kInlineSize && alignof(Closure) <= kInlineAlign
+                      && std::is_nothrow_move_constructible_v<Closure>) {
+            ::new (static_cast<void *>(task.m_storage)) Closure(std::forward<C>(closure));
+            task.m_ops = &InlineOps<Closure>::ops;
+        } else {
+            ::new (static_cast<void *>(task.m_storage)) Closure *(
+                    new Closure(std::forward<C>(closure)));
+            task.m_ops = &HeapOps<Closure>::ops;
+        }
+        return task;
+    }
+
+    Task(Task &&other) noexcept { takeFrom(other); }
+    Task &operator=(Task &&other) noexcept
+    {
+        if (this != &other) {
+            reset();
+            takeFrom(other);
+        }
+        return *this;
+    }
+    Task(const Task &) = delete;
+    Task &operator=(const Task &) = delete;
+    ~Task() { reset(); }
+
+    explicit operator bool() const noexcept { return m_ops != nullptr; }
+
+    //! Runs and consumes the closure; the task is empty afterwards.
+    void run(JobContext &context)
+    {
+        const TaskOps *ops = std::exchange(m_ops, nullptr);
+        ops->run(m_storage, context);
+    }
+
+    //! Destroys the closure without running it.
+    void reset() noexcept
+    {
+        if (const TaskOps *ops = std::exchange(m_ops, nullptr))
+            ops->destroy(m_storage);
+    }
+
+private:
+    void takeFrom(Task &other) noexcept
+    {
+        if (other.m_ops) {
+            other.m_ops->relocate(m_storage, other.m_storage);
+            m_ops = std::exchange(other.m_ops, nullptr);
+        }
+    }
+
+    const TaskOps *m_ops = nullptr;
+    alignas(kInlineAlign) unsigned char m_storage[kInlineSize];
+};
+
+} // namespace detail
+} // namespace FastThreadPool

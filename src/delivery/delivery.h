@@ -1,0 +1,64 @@
+// Private: the result path. Workers hand values and failures here; Delivery routes them to
+// the done/failed queues or to the callback threads, applies doneMax, logs failures and
+// wakes whoever waits for progress. New routes (signals) plug in here, not in the workers.
+#pragma once
+
+#include <fastthreadpool/jobcontext.h>
+#include <fastthreadpool/pooloptions.h>
+#include <fastthreadpool/resultqueue.h>
+
+#include "core/eventcount.h"
+#include "delivery/callbackthread.h"
+#include "delivery/failurereport.h"
+#include "delivery/spacegate.h"
+
+#include <memory>
+
+namespace FastThreadPool::detail {
+
+class Delivery
+{
+public:
+    Delivery(const PoolOptions &options, EventCount &progress);
+    ~Delivery();
+
+    bool keepsValues() const noexcept { return m_keepsValues; }
+    bool capturesArgs() const noexcept { return m_capturesArgs; }
+    //! Callbacks take the results: asCompleted() is refused.
+    bool hasCallbacks() const noexcept { return m_doneThread || m_failedThread; }
+
+    //! From a worker: one value of job `id` (0 for map items). Waits under doneMax.
+    void deliver(QVariant &&value, JobId id);
+    //! From a worker: job `id` threw `error`.
+    void fail(std::exception_ptr error, JobId id, QVariantList &&args,
+              const FunctionInfo &function) noexcept;
+    //! A callback (init, finish, done) threw.
+    void failCallback(std::exception_ptr error, const char *where) noexcept;
+
+    ResultQueue<Result> &done() noexcept { return m_done; }
+    ResultQueue<Failure> &failed() noexcept { return m_failed; }
+
+    //! shutdown: doneMax no longer holds workers back, so every job can end.
+    void openBounds() noexcept { m_space.open(); }
+    //! Waits until the callback threads handed out everything, then ends them.
+    bool stopCallbackThreads(QDeadlineTimer deadline);
+    //! clear(): empties both queues and restores the doneMax bound.
+    void clear();
+
+private:
+    void route(Failure &&failure);
+
+    const bool m_keepsValues;
+    const bool m_capturesArgs;
+    const bool m_resultIds;
+    const FailureOptions m_failureOptions;
+    const std::optional<QtMsgType> m_logLevel;
+    EventCount &m_progress;
+    SpaceGate m_space;
+    ResultQueue<Result> m_done;
+    ResultQueue<Failure> m_failed;
+    std::unique_ptr<CallbackThread<Result>> m_doneThread;
+    std::unique_ptr<CallbackThread<Failure>> m_failedThread;
+};
+
+} // namespace FastThreadPool::detail

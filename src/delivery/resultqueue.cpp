@@ -1,0 +1,106 @@
+#include <fastthreadpool/resultqueue.h>
+
+#include "core/cpurelax.h"
+#include "delivery/spacegate.h"
+
+#include <concurrentqueue/concurrentqueue.h>
+
+#include <stdexcept>
+
+namespace FastThreadPool {
+
+template <class T>
+struct ResultQueue<T>::Impl
+{
+    explicit Impl(detail::SpaceGate *gate) : space(gate) { }
+    moodycamel::ConcurrentQueue<T> queue;
+    Semaphore count{0};
+    detail::SpaceGate *space;
+};
+
+template <class T>
+ResultQueue<T>::ResultQueue(detail::SpaceGate *space) : d(std::make_unique<Impl>(space))
+{
+}
+
+template <class T>
+ResultQueue<T>::~ResultQueue() = default;
+
+template <class T>
+void ResultQueue<T>::push(T &&entry)
+{
+    d->queue.enqueue(std::move(entry));
+    d->count.release(1);
+}
+
+template <class T>
+T ResultQueue<T>::popReserved()
+{
+    // The permit we hold was released after its entry was enqueued, so an entry is there;
+    // the queue may hand it out a moment later than the semaphore, hence the retry.
+    T entry;
+    while (!d->queue.try_dequeue(entry))
+        detail::cpuRelax();
+    if (d->space)
+        d->space->release(1);
+    return entry;
+}
+
+template <class T>
+std::optional<T> ResultQueue<T>::tryTake()
+{
+    if (!d->count.acquire(false))
+        return std::nullopt;
+    return popReserved();
+}
+
+template <class T>
+std::optional<T> ResultQueue<T>::take(QDeadlineTimer deadline)
+{
+    if (!d->count.tryAcquire(deadline))
+        return std::nullopt;
+    return popReserved();
+}
+
+template <class T>
+T ResultQueue<T>::takeReserved()
+{
+    // With a permit held the entry is there, though another taker may briefly hold the
+    // slot; without one the queue stays empty and the misuse is reported.
+    T entry;
+    for (int attempt = 0; !d->queue.try_dequeue(entry); ++attempt) {
+        if (attempt == 100'000)
+            throw std::logic_error("ResultQueue::takeReserved: the queue is empty; acquire a "
+                                   "permit from count() first");
+        detail::cpuRelax();
+    }
+    if (d->space)
+        d->space->release(1);
+    return entry;
+}
+
+template <class T>
+QList<T> ResultQueue<T>::takeAll()
+{
+    QList<T> entries;
+    while (auto entry = tryTake())
+        entries.append(std::move(*entry));
+    return entries;
+}
+
+template <class T>
+qsizetype ResultQueue<T>::size() const noexcept
+{
+    return d->count.value();
+}
+
+template <class T>
+Semaphore &ResultQueue<T>::count() noexcept
+{
+    return d->count;
+}
+
+template class ResultQueue<Result>;
+template class ResultQueue<Failure>;
+
+} // namespace FastThreadPool

@@ -1,0 +1,162 @@
+// Public (detail): the work behind Pool::map(). The items are owned by one shared object;
+// threads take contiguous chunks from it (a lock-free cursor for random-access ranges, a
+// mutex-guarded iterator for plain input ranges) so that uneven item costs balance out.
+#pragma once
+
+#include <fastthreadpool/invoke.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <ranges>
+#include <vector>
+
+namespace FastThreadPool::detail {
+
+//! Keeps the items alive for as long as the map runs: a view is copied (cheap), a
+//! container is moved in (rvalue) or copied (lvalue). Pass std::views::all(c) or
+//! std::ref-like views to share a container the caller keeps alive instead.
+template <class R>
+auto ownRange(R &&range)
+{
+    using T = std::remove_cvref_t<R>;
+    if constexpr (std::ranges::view<T>)
+        return T(std::forward<R>(range));
+    else
+        return std::ranges::owning_view<T>(T(std::forward<R>(range)));
+}
+
+template <class F, class Tuple, class = std::make_index_sequence<std::tuple_size_v<Tuple>>>
+struct IsApplicable;
+template <class F, class Tuple, std::size_t... I>
+struct IsApplicable<F, Tuple, std::index_sequence<I...>>
+    : std::is_invocable<F &, decltype(std::get<I>(std::declval<Tuple &>()))...>
+{
+};
+
+//! One item: a tuple or pair is unpacked into the arguments (map(add, {{1, 2}, {3, 4}})),
+//! anything else, strings included, is the one argument.
+template <class Sink, class F, class Item>
+void runItem(JobContext &context, Sink &sink, F &fn, Item &item)
+{
+    using I = std::remove_cvref_t<Item>;
+    if constexpr (IsTupleLike<I>::value) {
+        if constexpr (IsApplicable<F, Item>::value)
+            runAndDeliver(context, 0, sink, fn, item);
+        else
+            runAndDeliver(context, 0, sink, fn, std::forward_as_tuple(item));
+    } else {
+        runAndDeliver(context, 0, sink, fn, std::forward_as_tuple(item));
+    }
+}
+
+template <class V>
+inline constexpr bool kIndexable = std::ranges::random_access_range<V> && std::ranges::sized_range<V>;
+
+template <class F, class Sink, class View>
+struct MapWork
+{
+    MapWork(F f, Sink s, View v) : fn(std::move(f)), sink(std::move(s)), view(std::move(v)) { }
+
+    F fn;
+    Sink sink;
+    View view;
+    int threads = 1;
+
+    // Random-access ranges: the next unclaimed index.
+    std::atomic<std::size_t> cursor{0};
+    // Other input ranges: the shared iterator, under `mutex`.
+    std::mutex mutex;
+    std::ranges::iterator_t<View> next{};
+    bool started = false;
+
+    using Item = std::ranges::range_value_t<View>;
+
+    //! Guided chunks: big while much is left, down to single items at the end.
+    std::pair<std::size_t, std::size_t> claimChunk()
+    {
+        const auto total = static_cast<std::size_t>(std::ranges::size(view));
+        // relaxed: the cursor only hands out disjoint index ranges; items are read-only.
+        std::size_t begin = cursor.load(std::memory_order_relaxed);
+        for (;;) {
+            if (begin >= total)
+                return {total, total};
+            const std::size_t chunk =
+                    std::max<std::size_t>(1, (total - begin) / (2 * std::size_t(threads)));
+            if (cursor.compare_exchange_weak(begin, begin + chunk, std::memory_order_relaxed))
+                return {begin, std::min(total, begin + chunk)};
+        }
+    }
+
+    //! Up to `count` items copied out of the shared iterator (input ranges).
+    std::vector<Item> takeItems(std::size_t count)
+    {
+        std::vector<Item> items;
+        std::lock_guard lock(mutex);
+        if (!started) {
+            next = std::ranges::begin(view);
+            started = true;
+        }
+        for (; items.size() < count && next != std::ranges::end(view); ++next)
+            items.push_back(*next);
+        return items;
+    }
+
+    void runRange(JobContext &context, std::size_t begin, std::size_t end)
+    {
+        auto first = std::ranges::begin(view);
+        for (std::size_t i = begin; i < end; ++i) {
+            decltype(auto) item = first[static_cast<std::ranges::range_difference_t<View>>(i)];
+            runItem(context, sink, fn, item);
+        }
+    }
+
+    //! A direct-map thread: take chunks until the items run out or `stop` is raised.
+    void drain(JobContext &context, const std::atomic<bool> &stop)
+    {
+        for (;;) {
+            // relaxed: a prompt-enough stop request; it publishes nothing.
+            if (stop.load(std::memory_order_relaxed))
+                return;
+            if constexpr (kIndexable<View>) {
+                const auto [begin, end] = claimChunk();
+                if (begin == end)
+                    return;
+                runRange(context, begin, end);
+            } else {
+                auto items = takeItems(16);
+                if (items.empty())
+                    return;
+                for (auto &item : items)
+                    runItem(context, sink, fn, item);
+            }
+        }
+    }
+};
+
+//! A pooled slice of a random-access map: items [begin, end) run as one ordinary job.
+template <class Work>
+struct MapSlice
+{
+    std::shared_ptr<Work> work;
+    std::size_t begin;
+    std::size_t end;
+    void operator()(JobContext &context) { work->runRange(context, begin, end); }
+};
+
+//! A pooled slice of an input-range map: the items were copied out when the map was set up.
+template <class Work>
+struct MapChunk
+{
+    std::shared_ptr<Work> work;
+    std::vector<typename Work::Item> items;
+    void operator()(JobContext &context)
+    {
+        for (auto &item : items)
+            runItem(context, work->sink, work->fn, item);
+    }
+};
+
+} // namespace FastThreadPool::detail

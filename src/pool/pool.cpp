@@ -1,0 +1,189 @@
+#include <fastthreadpool/pool.h>
+
+#include "pool/pool_p.h"
+#include "pool/poolthread.h"
+#include "pool/registry.h"
+
+#include <QtCore/qdebug.h>
+
+namespace FastThreadPool {
+
+Pool::Pool(PoolOptions options, QObject *parent)
+    : QObject(parent), d(std::make_unique<detail::PoolPrivate>(*this, std::move(options)))
+{
+    detail::Registry::instance().add(this);
+}
+
+Pool::~Pool()
+{
+    detail::Registry::instance().remove(this);
+    for (const auto &thread : d->threadsSnapshot()) {
+        if (thread.get() == QThread::currentThread())
+            qFatal("FastThreadPool::Pool destroyed from its own thread %s: destroy it from "
+                   "another thread (deleteLater() from a job is fine)",
+                   qPrintable(thread->objectName()));
+    }
+    d->shutdown(QDeadlineTimer(QDeadlineTimer::Forever), false);
+}
+
+JobId Pool::submitTask(detail::Task &&task, detail::Placement where, const char *caller)
+{
+    return d->submit(std::move(task), where, caller);
+}
+
+void Pool::startMapThreads(int count, detail::MapBody body, const char *caller)
+{
+    Q_UNUSED(caller);
+    d->startMapThreads(count, std::move(body));
+}
+
+void Pool::requireRunning(const char *caller) const
+{
+    d->requireRunning(caller);
+}
+
+AsCompleted Pool::asCompleted()
+{
+    return asCompleted(QDeadlineTimer(QDeadlineTimer::Forever));
+}
+
+AsCompleted Pool::asCompleted(QDeadlineTimer deadline)
+{
+    if (d->m_delivery.hasCallbacks())
+        throw PoolCallback("Pool::asCompleted: results go to the done/failed callbacks of "
+                           "this pool, not to its queues");
+    return AsCompleted(*this, AsCompleted::Mode::Wait, deadline);
+}
+
+AsCompleted Pool::asCompleted(NoWaitT)
+{
+    auto range = asCompleted(QDeadlineTimer(QDeadlineTimer::Forever));
+    range.m_mode = AsCompleted::Mode::Now;
+    return range;
+}
+
+std::optional<Completion> AsCompleted::next()
+{
+    return m_pool->nextCompletion(m_mode == Mode::Wait, m_deadline);
+}
+
+std::optional<Completion> Pool::nextCompletion(bool wait, QDeadlineTimer deadline)
+{
+    return d->nextCompletion(wait, deadline);
+}
+
+bool Pool::cancel(JobId id)
+{
+    return d->cancel(id);
+}
+
+bool Pool::cancelAll()
+{
+    return d->cancelAll();
+}
+
+bool Pool::shutdown(QDeadlineTimer deadline, bool soon)
+{
+    return d->shutdown(deadline, soon);
+}
+
+bool Pool::join(QDeadlineTimer deadline)
+{
+    return d->shutdown(deadline, false);
+}
+
+void Pool::shutdownChildren()
+{
+    d->shutdownChildren();
+}
+
+int Pool::cleanupChildren()
+{
+    std::vector<std::shared_ptr<detail::PoolThread>> ended; // deleted outside the lock
+    {
+        std::lock_guard lock(d->m_threadsMutex);
+        auto &threads = d->m_threads;
+        for (auto it = threads.begin(); it != threads.end();) {
+            if ((*it)->isFinished()) {
+                d->m_finishedByRemoved += (*it)->finishedJobs();
+                ended.push_back(std::move(*it));
+                it = threads.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    return int(ended.size());
+}
+
+void Pool::clear()
+{
+    d->clear();
+}
+
+bool Pool::waitIdle(QDeadlineTimer deadline)
+{
+    return d->waitIdle(deadline);
+}
+
+int Pool::maxChildren() const noexcept
+{
+    return d->maxChildren;
+}
+
+int Pool::alive() const noexcept
+{
+    return d->m_alive.load(std::memory_order_relaxed); // relaxed: a snapshot
+}
+
+QList<QThread *> Pool::childThreads() const
+{
+    QList<QThread *> threads;
+    for (const auto &thread : d->threadsSnapshot())
+        threads.append(thread.get());
+    return threads;
+}
+
+int Pool::childCount() const
+{
+    std::lock_guard lock(d->m_threadsMutex);
+    return int(d->m_threads.size());
+}
+
+int Pool::busy() const noexcept
+{
+    // relaxed: a snapshot for display.
+    return d->m_workersBusy.load(std::memory_order_relaxed) + d->mapThreadsBusy();
+}
+
+qint64 Pool::pending() const
+{
+    return qint64(d->unfinishedJobs()) + d->mapThreadsBusy();
+}
+
+QList<JobId> Pool::jobs() const
+{
+    return d->pendingIds();
+}
+
+bool Pool::isShutdown() const noexcept
+{
+    return d->m_shutdown.load(std::memory_order_relaxed); // relaxed: a status snapshot
+}
+
+ResultQueue<Result> &Pool::done() noexcept
+{
+    return d->m_delivery.done();
+}
+
+ResultQueue<Failure> &Pool::failed() noexcept
+{
+    return d->m_delivery.failed();
+}
+
+bool shutdownAll(bool now)
+{
+    return detail::Registry::instance().shutdownAll(now);
+}
+
+} // namespace FastThreadPool

@@ -1,0 +1,284 @@
+// Public: FastThreadPool::Pool, the thread pool of the Python API, as a QObject.
+#pragma once
+
+#include <fastthreadpool/ascompleted.h>
+#include <fastthreadpool/errors.h>
+#include <fastthreadpool/fastthreadpool_export.h>
+#include <fastthreadpool/invoke.h>
+#include <fastthreadpool/mapjob.h>
+#include <fastthreadpool/pooloptions.h>
+#include <fastthreadpool/result.h>
+#include <fastthreadpool/resultqueue.h>
+#include <fastthreadpool/semaphore.h>
+#include <fastthreadpool/task.h>
+
+#include <QtCore/qdeadlinetimer.h>
+#include <QtCore/qlist.h>
+#include <QtCore/qobject.h>
+
+#include <atomic>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <ranges>
+#include <vector>
+
+QT_BEGIN_NAMESPACE
+class QThread;
+QT_END_NAMESPACE
+
+namespace FastThreadPool {
+
+namespace detail {
+class PoolPrivate;
+using MapBody = std::function<void(JobContext &, const std::atomic<bool> &stop)>;
+} // namespace detail
+
+//! Tag for cancel(LeaveQueue), Python's cancel(jobid=False): changes nothing, returns true.
+struct LeaveQueueT
+{
+    explicit LeaveQueueT() = default;
+};
+inline constexpr LeaveQueueT LeaveQueue{};
+
+/*!
+    A pool of worker threads ("children") to which jobs are submitted.
+
+    Children are started on demand, up to maxChildren, and stay until shutdown. Jobs wait
+    in a deque: submit() appends, submitFirst() prepends. Each job's return value goes to
+    done() (or to the pool's done callback, or nowhere), each exception to failed().
+
+    Thread safety: every member function may be called from any thread, including from
+    inside a job, except that the destructor, shutdown() and join() must not be called
+    from one of the pool's own threads with the expectation of waiting for that thread.
+    The destructor shuts down gracefully (queued jobs run first) and must not run on one
+    of the pool's own threads.
+*/
+class FASTTHREADPOOL_EXPORT Pool : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(int maxChildren READ maxChildren CONSTANT)
+    Q_PROPERTY(int alive READ alive)
+    Q_PROPERTY(int childCount READ childCount)
+    Q_PROPERTY(int busy READ busy)
+    Q_PROPERTY(qint64 pending READ pending)
+    Q_PROPERTY(QList<FastThreadPool::JobId> jobs READ jobs)
+    Q_PROPERTY(bool isShutdown READ isShutdown)
+
+public:
+    //! Throws std::invalid_argument for a maxChildren resolving below 1, a negative
+    //! doneMax, or logLevel QtFatalMsg.
+    explicit Pool(PoolOptions options = {}, QObject *parent = nullptr);
+    explicit Pool(QObject *parent) : Pool(PoolOptions{}, parent) { }
+    //! As shutdown(): waits until the queued jobs ran and every thread ended.
+    ~Pool() override;
+
+    /*!
+        Appends fn(args...) to the job queue and returns its id. The arguments are copied
+        (or moved) into the job. The return value goes to done() as a QVariant (void gives
+        a null QVariant); a job returning Generator<T> gives one result per value.
+        Throws PoolStopped after shutdownChildren()/shutdown() (until clear()) and
+        std::invalid_argument for a null function.
+    */
+    template <class F, class... Args>
+    JobId submit(F &&fn, Args &&...args)
+    {
+        return enqueue(detail::Placement::Tail, "Pool::submit", std::forward<F>(fn), true,
+                       std::forward<Args>(args)...);
+    }
+
+    /*!
+        As submit(), with this job's own result handling: `done` true keeps the value in
+        done(), false discards it (the job still runs), a callable is called with each value
+        in the worker thread (it must be thread-safe) and nothing is queued. An exception
+        from the callable is a failure of this job.
+    */
+    template <class F, class D, class... Args>
+    JobId submitDone(F &&fn, D &&done, Args &&...args)
+    {
+        return enqueue(detail::Placement::Tail, "Pool::submitDone", std::forward<F>(fn),
+                       std::forward<D>(done), std::forward<Args>(args)...);
+    }
+
+    //! As submit(), but the job goes to the head of the queue (last in, first out).
+    template <class F, class... Args>
+    JobId submitFirst(F &&fn, Args &&...args)
+    {
+        return enqueue(detail::Placement::Head, "Pool::submitFirst", std::forward<F>(fn), true,
+                       std::forward<Args>(args)...);
+    }
+
+    //! As submitDone(), at the head of the queue.
+    template <class F, class D, class... Args>
+    JobId submitDoneFirst(F &&fn, D &&done, Args &&...args)
+    {
+        return enqueue(detail::Placement::Head, "Pool::submitDoneFirst", std::forward<F>(fn),
+                       std::forward<D>(done), std::forward<Args>(args)...);
+    }
+
+    /*!
+        Runs fn(item) once for every item of `items` (any input range; a std::tuple or
+        std::pair item is unpacked into the arguments, strings are not). Results carry id 0
+        and go where `done` says (as in submitDone); a failing item is one failed entry and
+        the others go on. Returns at once; wait with waitIdle() or asCompleted().
+
+        direct = true: up to maxChildren extra threads, started for this map and ended when
+        the items run out, take contiguous chunks from one shared cursor.
+        direct = false: the items are cut into slices that run as ordinary jobs on the
+        children, which stay for reuse.
+
+        The items are owned by the map: an lvalue container is copied, an rvalue moved; pass
+        a view (std::views::all(container)) to share a container that outlives the map.
+        Throws PoolStopped and std::invalid_argument as submit() does.
+    */
+    template <class F, std::ranges::input_range R, class D = bool>
+    void map(F &&fn, R &&items, D &&done = true, bool direct = true);
+
+    template <class F, class T, class D = bool>
+    void map(F &&fn, std::initializer_list<T> items, D &&done = true, bool direct = true)
+    {
+        map(std::forward<F>(fn), std::vector<T>(items), std::forward<D>(done), direct);
+    }
+
+    /*!
+        Results and failures as they arrive, until nothing is pending or running and both
+        queues are empty. Throws PoolCallback if a done or failed callback takes them.
+    */
+    [[nodiscard]] AsCompleted asCompleted();
+    //! As asCompleted(), ending at `deadline` at the latest.
+    [[nodiscard]] AsCompleted asCompleted(QDeadlineTimer deadline);
+    //! What is in the queues now; never waits.
+    [[nodiscard]] AsCompleted asCompleted(NoWaitT);
+
+    //! Cancels job `id`: true if it was pending and now never runs; false if it is unknown,
+    //! running or finished.
+    bool cancel(JobId id);
+    //! Python's cancel(jobid=False): the queue is left as it is; returns true.
+    bool cancel(LeaveQueueT) { return true; }
+    //! Cancels every pending job (not running ones, not timers); returns true.
+    bool cancelAll();
+
+    /*!
+        Shuts the pool down: submits fail from now on (PoolStopped) and isShutdown is true.
+        soon = false: the queued jobs all run first; soon = true: children stop after their
+        current job, and the jobs not started stay listed in jobs() and counted in pending()
+        until clear(). Waits until every child (and map thread, and callback thread) ended:
+        true then, false at `deadline`.
+    */
+    bool shutdown(QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever),
+                  bool soon = false);
+    //! shutdown(deadline, false).
+    bool join(QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever));
+    //! Children stop after their current job; submits fail until clear(). Does not wait.
+    void shutdownChildren();
+    //! Forgets the child threads that ended; returns how many. Invalidates their QThread*.
+    int cleanupChildren();
+    //! Empties the pending, done and failed queues and clears the shutdown state: the pool
+    //! is usable again.
+    void clear();
+    //! True as soon as no job is pending or running; false at `deadline`.
+    bool waitIdle(QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever));
+
+    //! The number of children this pool may run (PoolOptions::maxChildren resolved).
+    int maxChildren() const noexcept;
+    //! Pool threads (children and map threads) running now.
+    int alive() const noexcept;
+    //! Pool threads created and not yet removed by cleanupChildren(), alive or not.
+    QList<QThread *> childThreads() const;
+    //! The number of childThreads().
+    int childCount() const;
+    //! Pool threads running a job now.
+    int busy() const noexcept;
+    //! Jobs waiting or running (a running direct map counts one per thread).
+    qint64 pending() const;
+    //! The ids of the jobs waiting, in the order they will run.
+    QList<JobId> jobs() const;
+    //! True from shutdown() / shutdownChildren() until clear().
+    bool isShutdown() const noexcept;
+
+    //! Results of successful jobs (when neither a done callback nor discarding is set).
+    ResultQueue<Result> &done() noexcept;
+    //! Failures (when no failed callback is set).
+    ResultQueue<Failure> &failed() noexcept;
+    //! The semaphore counting done() entries.
+    Semaphore &doneCount() noexcept { return done().count(); }
+    //! The semaphore counting failed() entries.
+    Semaphore &failedCount() noexcept { return failed().count(); }
+
+private:
+    friend class AsCompleted;
+
+    template <class F, class D, class... Args>
+    JobId enqueue(detail::Placement where, const char *caller, F &&fn, D &&done,
+                  Args &&...args)
+    {
+        static_assert(std::is_invocable_v<std::decay_t<F> &, std::decay_t<Args>...>,
+                      "the function cannot be called with these arguments");
+        detail::requireCallable(fn, caller, "the function");
+        detail::requireCallable(done, caller, "the done callback");
+        return submitTask(detail::Task::make(detail::makeJobClosure(std::forward<F>(fn),
+                                                                    std::forward<D>(done),
+                                                                    std::forward<Args>(args)...)),
+                          where, caller);
+    }
+
+    JobId submitTask(detail::Task &&task, detail::Placement where, const char *caller);
+    void startMapThreads(int count, detail::MapBody body, const char *caller);
+    void requireRunning(const char *caller) const;
+    std::optional<Completion> nextCompletion(bool wait, QDeadlineTimer deadline);
+
+    std::unique_ptr<detail::PoolPrivate> d;
+};
+
+/*!
+    Shuts every live pool down (Python's Shutdown): now = true drops pending jobs and lets
+    children stop after their current job; now = false lets the queued jobs finish. Waits
+    for all of them; true if every pool ended. Pools that were destroyed are not visited.
+*/
+FASTTHREADPOOL_EXPORT bool shutdownAll(bool now = true);
+
+template <class F, std::ranges::input_range R, class D>
+void Pool::map(F &&fn, R &&items, D &&done, bool direct)
+{
+    detail::requireCallable(fn, "Pool::map", "the function");
+    detail::requireCallable(done, "Pool::map", "the done callback");
+    requireRunning("Pool::map");
+    auto view = detail::ownRange(std::forward<R>(items));
+    using Work = detail::MapWork<std::decay_t<F>, decltype(detail::makeSink(std::forward<D>(done))),
+                                 decltype(view)>;
+    if constexpr (std::ranges::forward_range<decltype(view)>) {
+        if (std::ranges::empty(view))
+            return;
+    }
+    auto work = std::make_shared<Work>(std::forward<F>(fn), detail::makeSink(std::forward<D>(done)),
+                                       std::move(view));
+    int threads = maxChildren();
+    if constexpr (std::ranges::sized_range<decltype(work->view)>)
+        threads = int(std::min<std::size_t>(std::size_t(threads), std::ranges::size(work->view)));
+    work->threads = threads;
+
+    if (direct) {
+        startMapThreads(threads,
+                        [work](JobContext &context, const std::atomic<bool> &stop) {
+                            work->drain(context, stop);
+                        },
+                        "Pool::map");
+    } else if constexpr (detail::kIndexable<decltype(work->view)>) {
+        const std::size_t total = std::ranges::size(work->view);
+        const std::size_t slices = std::min<std::size_t>(total, std::size_t(threads) * 4);
+        for (std::size_t s = 0; s < slices; ++s)
+            submitTask(detail::Task::make(detail::MapSlice<Work>{work, total * s / slices,
+                                                                 total * (s + 1) / slices}),
+                       detail::Placement::Tail, "Pool::map");
+    } else {
+        for (;;) {
+            auto chunk = work->takeItems(64);
+            if (chunk.empty())
+                break;
+            submitTask(detail::Task::make(detail::MapChunk<Work>{work, std::move(chunk)}),
+                       detail::Placement::Tail, "Pool::map");
+        }
+    }
+}
+
+} // namespace FastThreadPool

@@ -1,0 +1,96 @@
+// Private: the state behind a Pool and the operations its threads share.
+#pragma once
+
+#include <fastthreadpool/pool.h>
+
+#include "core/eventcount.h"
+#include "core/jobqueue.h"
+#include "core/jobstore.h"
+#include "delivery/delivery.h"
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace FastThreadPool::detail {
+
+class PoolThread;
+class WorkerThread;
+
+class PoolPrivate
+{
+public:
+    PoolPrivate(Pool &pool, PoolOptions options);
+    ~PoolPrivate();
+
+    // Submitting.
+    JobId submit(Task &&task, Placement where, const char *caller);
+    void requireRunning(const char *caller) const;
+    void startMapThreads(int count, MapBody body);
+
+    // Cancelling and stopping.
+    bool cancel(JobId id);
+    bool cancelAll();
+    bool shutdown(QDeadlineTimer deadline, bool soon);
+    void shutdownChildren();
+    void clear();
+
+    // Waiting.
+    bool waitIdle(QDeadlineTimer deadline);
+    std::optional<Completion> nextCompletion(bool wait, QDeadlineTimer deadline);
+
+    // Counting.
+    std::uint64_t unfinishedJobs() const; // claimed ids minus ended jobs
+    bool isIdle() const { return unfinishedJobs() == 0 && mapThreadsBusy() == 0; }
+    int mapThreadsBusy() const noexcept
+    {
+        return m_mapBusy.load(std::memory_order_acquire); // acquire: their results are visible
+    }
+    QList<JobId> pendingIds();
+    std::vector<std::shared_ptr<PoolThread>> threadsSnapshot() const;
+
+    // Used by the pool's threads.
+    void runJob(JobRecord *record, RetireBatch &retire, std::atomic<std::uint64_t> &finished);
+    void workerIdle() noexcept { m_progress.notifyAll(); }
+    void registerSleeper() noexcept;
+    void unregisterSleeper();
+    void sleep() { m_wake.acquire(); }
+    void wakeAllSleepers();
+    void mapThreadEnded();
+    void jobsEnded(std::uint64_t count);
+
+    Pool &q;
+    const PoolOptions options;
+    const int maxChildren;
+    const QString namePrefix;
+
+    EventCount m_progress; // results arrived, a job ended, a thread went idle
+    JobStore m_store;
+    JobQueue m_queue;
+    Delivery m_delivery;
+
+    // Wake-ups for sleeping workers: a submit that sees a sleeper claims it and releases
+    // one token; a worker sleeps by acquiring one.
+    Semaphore m_wake{0};
+    alignas(64) std::atomic<int> m_sleepers{0};
+    alignas(64) std::atomic<int> m_workers{0};     // children not asked to stop (spawn cap)
+    std::atomic<int> m_workersBusy{0};             // children counted busy (spawn rule)
+    std::atomic<int> m_mapBusy{0};                 // direct-map threads still working
+    std::atomic<int> m_alive{0};                   // pool threads inside run()
+    std::atomic<std::uint64_t> m_ended{0};         // jobs ended without running
+    std::atomic<bool> m_stopped{false};            // submits refused
+    std::atomic<bool> m_shutdown{false};           // isShutdown
+
+    mutable std::mutex m_threadsMutex;
+    std::vector<std::shared_ptr<PoolThread>> m_threads;
+    std::uint64_t m_finishedByRemoved = 0; // jobs run by threads cleanupChildren() removed
+    int m_nextThreadNumber = 0;
+
+private:
+    void wakeOrSpawn();
+    void spawnWorker();
+    void stopWorkers(int mode);
+};
+
+} // namespace FastThreadPool::detail

@@ -1,0 +1,368 @@
+#include "pool/pool_p.h"
+
+#include "pool/poolthread.h"
+
+#include <QtCore/qthread.h>
+
+#include <algorithm>
+#include <string>
+
+namespace FastThreadPool::detail {
+
+namespace {
+
+PoolOptions validated(PoolOptions options)
+{
+    if (options.doneMax < 0)
+        throw std::invalid_argument("PoolOptions::doneMax must not be negative (got "
+                                    + std::to_string(options.doneMax) + ")");
+    if (options.logLevel && *options.logLevel == QtFatalMsg)
+        throw std::invalid_argument("PoolOptions::logLevel must not be QtFatalMsg: the first "
+                                    "failed job would abort the process");
+    return options;
+}
+
+const SteadyTime *deadlineOf(QDeadlineTimer deadline, SteadyTime &storage)
+{
+    if (deadline.isForever())
+        return nullptr;
+    storage = deadline.deadline<std::chrono::steady_clock>();
+    return &storage;
+}
+
+} // namespace
+
+PoolPrivate::PoolPrivate(Pool &pool, PoolOptions opts)
+    : q(pool),
+      options(validated(std::move(opts))),
+      maxChildren(resolveMaxChildren(options.maxChildren)),
+      namePrefix(options.childNamePrefix.isEmpty() ? QStringLiteral("ThreadPool")
+                                                   : options.childNamePrefix),
+      m_queue(m_store.stackReaders()),
+      m_delivery(options, m_progress)
+{
+}
+
+PoolPrivate::~PoolPrivate() = default;
+
+// ---- submitting ------------------------------------------------------------------------
+
+void PoolPrivate::requireRunning(const char *caller) const
+{
+    // relaxed: an early, cheap refusal; submit() re-checks in the ordered handshake.
+    if (m_stopped.load(std::memory_order_relaxed))
+        throw PoolStopped(std::string(caller)
+                          + ": the pool is stopped (shutdown() or shutdownChildren() was "
+                            "called); call clear() to use it again");
+}
+
+JobId PoolPrivate::submit(Task &&task, Placement where, const char *caller)
+{
+    requireRunning(caller);
+    JobRecord *record = m_store.claim();
+    // seq_cst: the claim (a seq_cst RMW) is visible to a concurrent shutdown before it
+    // reads the unfinished count, or we see its stop flag here and back out.
+    if (m_stopped.load(std::memory_order_seq_cst)) {
+        m_store.retire(record->block, 1);
+        jobsEnded(1);
+        throw PoolStopped(std::string(caller) + ": the pool was stopped during the call");
+    }
+    record->placement = where;
+    record->task = std::move(task);
+    // release: the worker or canceller that moves the state on sees the task.
+    record->state.store(JobState::Pending, std::memory_order_release);
+    m_queue.push(record);
+    wakeOrSpawn();
+    return record->id;
+}
+
+void PoolPrivate::wakeOrSpawn()
+{
+    // seq_cst fence: the push above is ordered before reading m_sleepers (Dekker pair with
+    // registerSleeper(), which announces itself and then looks at the queue again).
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    int sleepers = m_sleepers.load(std::memory_order_relaxed); // relaxed: fenced above
+    while (sleepers > 0) {
+        // relaxed: claiming a sleeper only decides who releases its token.
+        if (m_sleepers.compare_exchange_weak(sleepers, sleepers - 1,
+                                             std::memory_order_relaxed)) {
+            m_wake.release(1);
+            return;
+        }
+    }
+    // relaxed (both): a hint; spawnWorker() decides again under the lock.
+    const int workers = m_workers.load(std::memory_order_relaxed);
+    if (workers < maxChildren && m_workersBusy.load(std::memory_order_relaxed) >= workers)
+        spawnWorker();
+}
+
+void PoolPrivate::spawnWorker()
+{
+    std::lock_guard lock(m_threadsMutex);
+    // relaxed: all three change only under m_threadsMutex, or (busy) only downwards by
+    // idling workers, which can only make us skip a spawn an idle worker makes unneeded.
+    const int workers = m_workers.load(std::memory_order_relaxed);
+    if (workers >= maxChildren || m_workersBusy.load(std::memory_order_relaxed) < workers
+        || m_stopped.load(std::memory_order_relaxed))
+        return;
+    auto thread = std::make_shared<WorkerThread>(
+            *this, namePrefix + QLatin1Char('-') + QString::number(m_nextThreadNumber++));
+    m_workers.fetch_add(1, std::memory_order_relaxed);     // relaxed: see above
+    m_workersBusy.fetch_add(1, std::memory_order_relaxed); // relaxed: see above
+    m_threads.push_back(thread);
+    thread->start();
+}
+
+void PoolPrivate::startMapThreads(int count, MapBody body)
+{
+    std::lock_guard lock(m_threadsMutex);
+    requireRunning("Pool::map");
+    for (int i = 0; i < count; ++i) {
+        auto thread = std::make_shared<MapThread>(
+                *this, namePrefix + QLatin1Char('-') + QString::number(m_nextThreadNumber++),
+                body);
+        m_mapBusy.fetch_add(1, std::memory_order_relaxed); // relaxed: start() publishes it
+        m_threads.push_back(thread);
+        thread->start();
+    }
+}
+
+// ---- running ---------------------------------------------------------------------------
+
+void PoolPrivate::runJob(JobRecord *record, RetireBatch &retire,
+                         std::atomic<std::uint64_t> &finished)
+{
+    JobState expected = JobState::Pending;
+    // acquire: the submitter's task is visible; a cancelled record is skipped.
+    if (record->state.compare_exchange_strong(expected, JobState::Running,
+                                              std::memory_order_acquire,
+                                              std::memory_order_relaxed)) {
+        JobContext context(m_delivery, record->id);
+        record->task.run(context);
+        // relaxed: only cancel() and jobs() read it, and they only skip non-pending ones.
+        record->state.store(JobState::Finished, std::memory_order_relaxed);
+        // release: the job's results happen before anyone counts it finished.
+        finished.store(finished.load(std::memory_order_relaxed) + 1,
+                       std::memory_order_release);
+    }
+    retire.add(record);
+}
+
+void PoolPrivate::registerSleeper() noexcept
+{
+    // seq_cst RMW + fence: announced before the worker looks at the queue again.
+    m_sleepers.fetch_add(1, std::memory_order_seq_cst);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+}
+
+void PoolPrivate::unregisterSleeper()
+{
+    int sleepers = m_sleepers.load(std::memory_order_relaxed); // relaxed: CAS decides
+    while (sleepers > 0) {
+        if (m_sleepers.compare_exchange_weak(sleepers, sleepers - 1,
+                                             std::memory_order_relaxed))
+            return;
+    }
+    // Someone claimed this registration and releases (or released) a token: consume it.
+    m_wake.acquire();
+}
+
+void PoolPrivate::wakeAllSleepers()
+{
+    // acq_rel: claims every registration made before this point.
+    const int sleepers = m_sleepers.exchange(0, std::memory_order_acq_rel);
+    if (sleepers > 0)
+        m_wake.release(sleepers);
+}
+
+void PoolPrivate::mapThreadEnded()
+{
+    // release: the thread's results are visible to whoever sees the count drop.
+    m_mapBusy.fetch_sub(1, std::memory_order_release);
+    m_progress.notifyAll();
+}
+
+void PoolPrivate::jobsEnded(std::uint64_t count)
+{
+    // release: pairs with the acquire in unfinishedJobs().
+    m_ended.fetch_add(count, std::memory_order_release);
+    m_progress.notifyAll();
+    // relaxed: a stopping pool's draining workers may be waiting for exactly this.
+    if (m_stopped.load(std::memory_order_relaxed))
+        wakeAllSleepers();
+}
+
+// ---- counting --------------------------------------------------------------------------
+
+std::uint64_t PoolPrivate::unfinishedJobs() const
+{
+    // Ended counts first, then claimed ids: both only grow and a job ends after its id was
+    // claimed, so the difference is never negative and is 0 only when nothing is left.
+    std::uint64_t ended = 0;
+    {
+        std::lock_guard lock(m_threadsMutex);
+        ended = m_finishedByRemoved;
+        for (const auto &thread : m_threads)
+            ended += thread->finishedJobs();
+    }
+    ended += m_ended.load(std::memory_order_acquire); // acquire: see jobsEnded()
+    return m_store.claimed() - ended;
+}
+
+QList<JobId> PoolPrivate::pendingIds()
+{
+    QList<JobId> head;
+    QList<JobId> tail;
+    m_store.forEachRecord([&](JobRecord &record) {
+        // acquire: a pending record's placement was written before its state.
+        if (record.state.load(std::memory_order_acquire) == JobState::Pending)
+            (record.placement == Placement::Head ? head : tail).append(record.id);
+    });
+    std::reverse(head.begin(), head.end()); // the head is a stack: newest first
+    return head + tail;
+}
+
+std::vector<std::shared_ptr<PoolThread>> PoolPrivate::threadsSnapshot() const
+{
+    std::lock_guard lock(m_threadsMutex);
+    return m_threads;
+}
+
+// ---- cancelling and stopping -----------------------------------------------------------
+
+bool PoolPrivate::cancel(JobId id)
+{
+    Task victim; // destroyed after the store lock is released: its destructor is user code
+    const bool cancelled = m_store.withRecord(id, [&](JobRecord &record) {
+        JobState expected = JobState::Pending;
+        // acquire: we take over the task the submitter wrote.
+        if (!record.state.compare_exchange_strong(expected, JobState::Cancelled,
+                                                  std::memory_order_acquire,
+                                                  std::memory_order_relaxed))
+            return false;
+        victim = std::move(record.task);
+        return true;
+    });
+    if (cancelled)
+        jobsEnded(1);
+    return cancelled;
+}
+
+bool PoolPrivate::cancelAll()
+{
+    std::uint64_t cancelled = 0;
+    {
+        RetireBatch retire(m_store);
+        while (JobRecord *record = m_queue.pop()) {
+            JobState expected = JobState::Pending;
+            // acquire: as in cancel().
+            if (record->state.compare_exchange_strong(expected, JobState::Cancelled,
+                                                      std::memory_order_acquire,
+                                                      std::memory_order_relaxed)) {
+                record->task.reset();
+                ++cancelled;
+            }
+            retire.add(record);
+        }
+    }
+    if (cancelled)
+        jobsEnded(cancelled);
+    return true;
+}
+
+void PoolPrivate::stopWorkers(int mode)
+{
+    {
+        std::lock_guard lock(m_threadsMutex);
+        for (const auto &thread : m_threads) {
+            if (auto *worker = dynamic_cast<WorkerThread *>(thread.get()))
+                worker->requestStop(WorkerThread::StopMode(mode));
+            else if (mode == WorkerThread::Now)
+                static_cast<MapThread *>(thread.get())->requestStop();
+        }
+        // relaxed: under m_threadsMutex, which spawnWorker() takes.
+        m_workers.store(0, std::memory_order_relaxed);
+    }
+    wakeAllSleepers();
+}
+
+void PoolPrivate::shutdownChildren()
+{
+    m_shutdown.store(true, std::memory_order_relaxed); // relaxed: a status flag
+    m_stopped.store(true, std::memory_order_seq_cst);  // seq_cst: see submit()
+    stopWorkers(WorkerThread::Now);
+    m_delivery.openBounds();
+}
+
+bool PoolPrivate::shutdown(QDeadlineTimer deadline, bool soon)
+{
+    m_shutdown.store(true, std::memory_order_relaxed); // relaxed: a status flag
+    m_stopped.store(true, std::memory_order_seq_cst);  // seq_cst: see submit()
+    stopWorkers(soon ? WorkerThread::Now : WorkerThread::Drain);
+    m_delivery.openBounds();
+    for (const auto &thread : threadsSnapshot()) {
+        if (thread.get() == QThread::currentThread())
+            continue; // called from a job: this thread ends when the job returns
+        if (!thread->wait(deadline))
+            return false;
+    }
+    return m_delivery.stopCallbackThreads(deadline);
+}
+
+void PoolPrivate::clear()
+{
+    cancelAll();
+    m_delivery.clear();
+    std::lock_guard lock(m_threadsMutex); // ordered with spawnWorker()
+    m_stopped.store(false, std::memory_order_seq_cst); // seq_cst: see submit()
+    m_shutdown.store(false, std::memory_order_relaxed); // relaxed: a status flag
+}
+
+// ---- waiting ---------------------------------------------------------------------------
+
+bool PoolPrivate::waitIdle(QDeadlineTimer deadline)
+{
+    SteadyTime storage;
+    const SteadyTime *until = deadlineOf(deadline, storage);
+    for (;;) {
+        if (isIdle())
+            return true;
+        const auto key = m_progress.prepareWait();
+        if (isIdle()) {
+            m_progress.cancelWait();
+            return true;
+        }
+        if (!m_progress.wait(key, until))
+            return isIdle();
+    }
+}
+
+std::optional<Completion> PoolPrivate::nextCompletion(bool wait, QDeadlineTimer deadline)
+{
+    SteadyTime storage;
+    const SteadyTime *until = deadlineOf(deadline, storage);
+    auto take = [this]() -> std::optional<Completion> {
+        if (auto result = m_delivery.done().tryTake())
+            return Completion(std::move(*result));
+        if (auto failure = m_delivery.failed().tryTake())
+            return Completion(std::move(*failure));
+        return std::nullopt;
+    };
+    for (;;) {
+        if (auto entry = take())
+            return entry;
+        if (!wait)
+            return std::nullopt;
+        if (isIdle()) // every result was delivered before its job ended: one last look
+            return take();
+        const auto key = m_progress.prepareWait();
+        if (!m_delivery.done().isEmpty() || !m_delivery.failed().isEmpty() || isIdle()) {
+            m_progress.cancelWait();
+            continue;
+        }
+        if (!m_progress.wait(key, until))
+            return take();
+    }
+}
+
+} // namespace FastThreadPool::detail
