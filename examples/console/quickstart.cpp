@@ -1,7 +1,5 @@
-// Quick start: submit jobs, collect their results as they complete.
+// Quick start: submit jobs, then take their results as they complete.
 #include <fastthreadpool/fastthreadpool.h>
-
-#include <QtCore/qdebug.h>
 
 #include <cstdio>
 
@@ -12,10 +10,9 @@ int fib(int n)
 
 int main()
 {
-    FastThreadPool::Pool pool({.resultId = true});
-    for (int n = 20; n < 30; ++n)
-        pool.submit(fib, n);
+    FastThreadPool::Pool pool({.resultId = true}); // one child per core, made on demand
+    for (int n = 25; n < 32; ++n)
+        pool.submit(fib, n);                         // returns the job's id
     for (const FastThreadPool::Completion &c : pool.asCompleted())
         std::printf("job %llu -> %d\n", c.id(), c.value().toInt());
-    return 0;
 }

@@ -2,7 +2,11 @@
 // A job returning Generator<T> produces one result per `co_yield`.
 #pragma once
 
-#include <coroutine>
+// moc (Qt 6.4) cannot parse <coroutine>'s C++20 dependencies when it meets them before any
+// Qt header; it needs nothing from them, so it skips them.
+#ifndef Q_MOC_RUN
+#  include <coroutine>
+#endif
 #include <exception>
 #include <iterator>
 #include <memory>

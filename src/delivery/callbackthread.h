@@ -5,6 +5,8 @@
 
 #include <fastthreadpool/semaphore.h>
 
+#include "delivery/joinablethread.h"
+
 #include <QtCore/qdeadlinetimer.h>
 #include <QtCore/qthread.h>
 
@@ -17,7 +19,7 @@
 namespace FastThreadPool::detail {
 
 template <class T>
-class CallbackThread final : public QThread
+class CallbackThread final : public JoinableThread
 {
 public:
     //! `handle` must not throw: it wraps the user's callback and reports its exceptions.
@@ -44,16 +46,16 @@ public:
         // relaxed: m_lifecycle orders it with ensureStarted().
         if (!m_started.load(std::memory_order_relaxed))
             return true;
-        m_stopping.store(true, std::memory_order_release); // release: read by run()
+        m_stopping.store(true, std::memory_order_release); // release: read by body()
         m_items.release(1);
-        if (!wait(deadline))
+        if (!join(deadline))
             return false;
         m_started.store(false, std::memory_order_relaxed); // relaxed: under m_lifecycle
         return true;
     }
 
 protected:
-    void run() override
+    void body() override
     {
         T entry;
         for (;;) {

@@ -88,8 +88,10 @@ void Delivery::fail(std::exception_ptr error, JobId id, QVariantList &&args,
                     const FunctionInfo &function) noexcept
 {
     try {
-        route(makeFailure(error, m_resultIds ? id : 0, std::move(args), function,
-                          m_failureOptions));
+        Failure failure = makeFailure(error, id, std::move(args), function, m_failureOptions);
+        if (!m_resultIds)
+            failure.id = 0; // Failure::id follows resultId; the details keep the real id
+        route(std::move(failure));
     } catch (...) {
         qCCritical(lcFailures) << "could not record the failure of job" << id;
     }

@@ -60,7 +60,7 @@ QVariantList argumentsOf(const Tuple &args)
     QVariantList list;
     std::apply(
             [&list](const auto &...arg) {
-                auto add = [&list](const auto &a) {
+                [[maybe_unused]] auto add = [&list](const auto &a) {
                     using A = std::remove_cvref_t<decltype(a)>;
                     if constexpr (std::is_copy_constructible_v<A>)
                         list.append(toVariant(a));

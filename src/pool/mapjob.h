@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ranges>
 #include <vector>
 
@@ -67,10 +68,10 @@ struct MapWork
 
     // Random-access ranges: the next unclaimed index.
     std::atomic<std::size_t> cursor{0};
-    // Other input ranges: the shared iterator, under `mutex`.
+    // Other input ranges: the shared iterator, under `mutex` (optional: a single-pass view's
+    // iterator need not be default-constructible).
     std::mutex mutex;
-    std::ranges::iterator_t<View> next{};
-    bool started = false;
+    std::optional<std::ranges::iterator_t<View>> next;
 
     using Item = std::ranges::range_value_t<View>;
 
@@ -95,13 +96,23 @@ struct MapWork
     {
         std::vector<Item> items;
         std::lock_guard lock(mutex);
-        if (!started) {
-            next = std::ranges::begin(view);
-            started = true;
-        }
-        for (; items.size() < count && next != std::ranges::end(view); ++next)
-            items.push_back(*next);
+        for (auto &it = cursorLocked(); items.size() < count && it != std::ranges::end(view); ++it)
+            items.push_back(*it);
         return items;
+    }
+
+    //! Input ranges: true if no item is left (checked before starting threads).
+    bool exhausted()
+    {
+        std::lock_guard lock(mutex);
+        return cursorLocked() == std::ranges::end(view);
+    }
+
+    std::ranges::iterator_t<View> &cursorLocked()
+    {
+        if (!next)
+            next.emplace(std::ranges::begin(view));
+        return *next;
     }
 
     void runRange(JobContext &context, std::size_t begin, std::size_t end)

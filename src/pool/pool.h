@@ -252,6 +252,10 @@ void Pool::map(F &&fn, R &&items, D &&done, bool direct)
     }
     auto work = std::make_shared<Work>(std::forward<F>(fn), detail::makeSink(std::forward<D>(done)),
                                        std::move(view));
+    if constexpr (!std::ranges::forward_range<decltype(work->view)>) {
+        if (work->exhausted()) // a single-pass range: looking costs no item
+            return;
+    }
     int threads = maxChildren();
     if constexpr (std::ranges::sized_range<decltype(work->view)>)
         threads = int(std::min<std::size_t>(std::size_t(threads), std::ranges::size(work->view)));

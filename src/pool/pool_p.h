@@ -17,6 +17,7 @@ namespace FastThreadPool::detail {
 
 class PoolThread;
 class WorkerThread;
+struct JobProgress;
 
 class PoolPrivate
 {
@@ -42,6 +43,7 @@ public:
 
     // Counting.
     std::uint64_t unfinishedJobs() const; // claimed ids minus ended jobs
+    std::uint64_t unstartedJobs() const;  // unfinished jobs no thread is running
     bool isIdle() const { return unfinishedJobs() == 0 && mapThreadsBusy() == 0; }
     int mapThreadsBusy() const noexcept
     {
@@ -51,7 +53,7 @@ public:
     std::vector<std::shared_ptr<PoolThread>> threadsSnapshot() const;
 
     // Used by the pool's threads.
-    void runJob(JobRecord *record, RetireBatch &retire, std::atomic<std::uint64_t> &finished);
+    void runJob(JobRecord *record, RetireBatch &retire, JobProgress &progress);
     void workerIdle() noexcept { m_progress.notifyAll(); }
     void registerSleeper() noexcept;
     void unregisterSleeper();
@@ -88,6 +90,7 @@ public:
     int m_nextThreadNumber = 0;
 
 private:
+    std::uint64_t unfinishedJobs(std::uint64_t &running) const;
     void wakeOrSpawn();
     void spawnWorker();
     void stopWorkers(int mode);

@@ -67,13 +67,15 @@ JobId PoolPrivate::submit(Task &&task, Placement where, const char *caller)
         jobsEnded(1);
         throw PoolStopped(std::string(caller) + ": the pool was stopped during the call");
     }
+    // Read before publishing: once queued, the record may run, retire and be reused.
+    const JobId id = record->id;
     record->placement = where;
     record->task = std::move(task);
     // release: the worker or canceller that moves the state on sees the task.
     record->state.store(JobState::Pending, std::memory_order_release);
     m_queue.push(record);
     wakeOrSpawn();
-    return record->id;
+    return id;
 }
 
 void PoolPrivate::wakeOrSpawn()
@@ -129,21 +131,22 @@ void PoolPrivate::startMapThreads(int count, MapBody body)
 
 // ---- running ---------------------------------------------------------------------------
 
-void PoolPrivate::runJob(JobRecord *record, RetireBatch &retire,
-                         std::atomic<std::uint64_t> &finished)
+void PoolPrivate::runJob(JobRecord *record, RetireBatch &retire, JobProgress &progress)
 {
     JobState expected = JobState::Pending;
     // acquire: the submitter's task is visible; a cancelled record is skipped.
     if (record->state.compare_exchange_strong(expected, JobState::Running,
                                               std::memory_order_acquire,
                                               std::memory_order_relaxed)) {
+        progress.inJob.store(true, std::memory_order_relaxed); // relaxed: see JobProgress
         JobContext context(m_delivery, record->id);
         record->task.run(context);
         // relaxed: only cancel() and jobs() read it, and they only skip non-pending ones.
         record->state.store(JobState::Finished, std::memory_order_relaxed);
+        progress.inJob.store(false, std::memory_order_release); // release: see JobProgress
         // release: the job's results happen before anyone counts it finished.
-        finished.store(finished.load(std::memory_order_relaxed) + 1,
-                       std::memory_order_release);
+        progress.finished.store(progress.finished.load(std::memory_order_relaxed) + 1,
+                                std::memory_order_release);
     }
     retire.add(record);
 }
@@ -196,14 +199,30 @@ void PoolPrivate::jobsEnded(std::uint64_t count)
 
 std::uint64_t PoolPrivate::unfinishedJobs() const
 {
+    std::uint64_t running = 0;
+    return unfinishedJobs(running);
+}
+
+std::uint64_t PoolPrivate::unstartedJobs() const
+{
+    std::uint64_t running = 0;
+    const std::uint64_t unfinished = unfinishedJobs(running);
+    return unfinished > running ? unfinished - running : 0;
+}
+
+std::uint64_t PoolPrivate::unfinishedJobs(std::uint64_t &running) const
+{
     // Ended counts first, then claimed ids: both only grow and a job ends after its id was
     // claimed, so the difference is never negative and is 0 only when nothing is left.
+    // Per thread the finished count is read before the in-job flag (see JobProgress).
     std::uint64_t ended = 0;
     {
         std::lock_guard lock(m_threadsMutex);
         ended = m_finishedByRemoved;
-        for (const auto &thread : m_threads)
+        for (const auto &thread : m_threads) {
             ended += thread->finishedJobs();
+            running += thread->inJob() ? 1 : 0;
+        }
     }
     ended += m_ended.load(std::memory_order_acquire); // acquire: see jobsEnded()
     return m_store.claimed() - ended;
@@ -303,7 +322,7 @@ bool PoolPrivate::shutdown(QDeadlineTimer deadline, bool soon)
     for (const auto &thread : threadsSnapshot()) {
         if (thread.get() == QThread::currentThread())
             continue; // called from a job: this thread ends when the job returns
-        if (!thread->wait(deadline))
+        if (!thread->join(deadline))
             return false;
     }
     return m_delivery.stopCallbackThreads(deadline);

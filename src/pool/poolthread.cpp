@@ -18,7 +18,7 @@ PoolThread::PoolThread(PoolPrivate &pool, const QString &name) : d(pool)
     setObjectName(name); // QThread names the OS thread after it: visible in debuggers
 }
 
-void PoolThread::run()
+void PoolThread::body()
 {
     // relaxed: a statistic; shutdown learns that a thread ended from QThread::wait().
     d.m_alive.fetch_add(1, std::memory_order_relaxed);
@@ -51,7 +51,9 @@ void WorkerThread::requestStop(StopMode mode) noexcept
 
 bool WorkerThread::shouldExit(StopMode mode) const
 {
-    return mode == Now || (mode == Drain && d.unfinishedJobs() == 0);
+    // Drain: leave once no job waits to start. Jobs running on other threads are finished
+    // by their own thread (one of them may be the job that called shutdown()).
+    return mode == Now || (mode == Drain && d.unstartedJobs() == 0);
 }
 
 void WorkerThread::work()
@@ -80,7 +82,7 @@ void WorkerThread::work()
             break;
         if (JobRecord *record = queue.pop()) {
             setBusy(true);
-            d.runJob(record, retire, m_finished);
+            d.runJob(record, retire, m_progress);
             continue;
         }
         if (shouldExit(mode)) {
@@ -109,7 +111,7 @@ void WorkerThread::work()
         }
         if (record) {
             setBusy(true);
-            d.runJob(record, retire, m_finished);
+            d.runJob(record, retire, m_progress);
         }
     }
     setBusy(false);

@@ -4,7 +4,7 @@
 
 #include <fastthreadpool/pool.h>
 
-#include <QtCore/qthread.h>
+#include "delivery/joinablethread.h"
 
 #include <atomic>
 #include <cstdint>
@@ -13,7 +13,16 @@ namespace FastThreadPool::detail {
 
 class PoolPrivate;
 
-class PoolThread : public QThread
+//! Written by its thread only, read by counters elsewhere; one cache line of its own.
+struct alignas(64) JobProgress
+{
+    // release stores: a reader that sees the count see the job's results. The flag is
+    // cleared before the count grows, so a job seen finished is never also seen running.
+    std::atomic<std::uint64_t> finished{0};
+    std::atomic<bool> inJob{false};
+};
+
+class PoolThread : public JoinableThread
 {
 public:
     PoolThread(PoolPrivate &pool, const QString &name);
@@ -21,15 +30,20 @@ public:
     //! Jobs this thread ran to their end; written by this thread only.
     std::uint64_t finishedJobs() const noexcept
     {
-        return m_finished.load(std::memory_order_acquire); // acquire: pairs with runJob()
+        return m_progress.finished.load(std::memory_order_acquire); // acquire: see JobProgress
+    }
+    //! Whether this thread is inside a job's function now (read after finishedJobs()).
+    bool inJob() const noexcept
+    {
+        return m_progress.inJob.load(std::memory_order_acquire); // acquire: see JobProgress
     }
 
 protected:
-    void run() final;
+    void body() final;
     virtual void work() = 0;
 
     PoolPrivate &d;
-    alignas(64) std::atomic<std::uint64_t> m_finished{0};
+    JobProgress m_progress;
 };
 
 class WorkerThread final : public PoolThread

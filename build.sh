@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# FastThreadPool's one entry point for building, testing and showing.
+#
+#   ./build.sh showcase     install what is missing (apt), build, run the console showcase
+#   ./build.sh test         build (Release, warnings are errors) and run every test
+#   ./build.sh sanitizers   ThreadSanitizer and AddressSanitizer+UBSan builds of the tests
+#   ./build.sh benchmark    build and run the side-by-side benchmarks (pass --quick, --json F)
+#   ./build.sh deps         only install the Debian packages the project needs
+set -euo pipefail
+cd "$(dirname "$0")"
+jobs=${JOBS:-2}
+
+packages=(
+    cmake g++ make pkg-config
+    qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools
+    qml6-module-qttest qml6-module-qtquick qml6-module-qtquick-window qml6-module-qtqml
+    qml6-module-qtqml-models qml6-module-qtquick-controls qml6-module-qtquick-layouts
+    qml6-module-qtquick-templates
+    libconcurrentqueue-dev libtbb-dev libboost-dev libbenchmark-dev
+    libgl-dev xvfb valgrind
+)
+
+deps() {
+    local missing=()
+    for package in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "Installing: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# build DIR [cmake options...]: configure once, build incrementally.
+build() {
+    local dir=$1
+    shift
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DFASTTHREADPOOL_WERROR=ON "$@" >/dev/null
+    cmake --build "$dir" -j "$jobs"
+}
+
+export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+
+case "${1:-}" in
+deps)
+    deps
+    ;;
+showcase)
+    deps
+    build build
+    ./build/examples/console/showcase
+    ;;
+test)
+    deps
+    build build
+    ctest --test-dir build --output-on-failure --timeout 900
+    ;;
+sanitizers)
+    deps
+    # Qt itself is not instrumented: tests synchronise through the project's own Semaphore
+    # or the standard library, which the sanitizers see.
+    export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
+    export ASAN_OPTIONS="detect_leaks=1 halt_on_error=1"
+    export UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1"
+    common=(-DFASTTHREADPOOL_BUILD_EXAMPLES=OFF -DFASTTHREADPOOL_BUILD_BENCHMARKS=OFF
+            -DFASTTHREADPOOL_STRESS_JOBS=150000)
+    build build-tsan -DFASTTHREADPOOL_SANITIZE=thread "${common[@]}"
+    ctest --test-dir build-tsan --output-on-failure --timeout 900 -L 'core|delivery|pool|stress'
+    build build-asan -DFASTTHREADPOOL_SANITIZE=address "${common[@]}"
+    ctest --test-dir build-asan --output-on-failure --timeout 900 -LE install
+    ;;
+benchmark)
+    deps
+    shift
+    build build
+    ./build/tests/benchmarks/fastthreadpool_benchmarks "$@"
+    ;;
+*)
+    sed -n '2,9p' "$0"
+    exit 2
+    ;;
+esac

@@ -1,0 +1,133 @@
+// White-box tests of the type-erased job: inline storage, relocation, one destruction.
+#include <fastthreadpool/task.h>
+
+#include "delivery/delivery.h"
+
+#include <QtTest/qtest.h>
+
+#include <array>
+#include <memory>
+
+using FastThreadPool::JobContext;
+using FastThreadPool::PoolOptions;
+using FastThreadPool::detail::Delivery;
+using FastThreadPool::detail::EventCount;
+using FastThreadPool::detail::Task;
+
+class tst_Task : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void emptyTaskIsFalse();
+    void smallClosureLivesInline();
+    void largeClosureLivesOnTheHeap();
+    void runConsumesTheClosure();
+    void resetDestroysWithoutRunning();
+    void moveTransfersOwnership();
+};
+
+namespace {
+struct Counters
+{
+    int runs = 0;
+    int destroyed = 0;
+};
+
+// Counts destructions of live (not moved-from) instances.
+struct Probe
+{
+    Counters *counters;
+    explicit Probe(Counters *c) : counters(c) { }
+    Probe(Probe &&other) noexcept : counters(std::exchange(other.counters, nullptr)) { }
+    ~Probe()
+    {
+        if (counters)
+            ++counters->destroyed;
+    }
+    void operator()(JobContext &) { ++counters->runs; }
+};
+
+struct BigProbe : Probe
+{
+    using Probe::Probe;
+    std::array<char, 200> payload{};
+};
+
+struct Harness
+{
+    EventCount progress;
+    Delivery delivery{PoolOptions{}, progress};
+    JobContext context{delivery, 1};
+};
+} // namespace
+
+void tst_Task::emptyTaskIsFalse()
+{
+    Task task;
+    QVERIFY(!task);
+    task.reset(); // harmless
+}
+
+void tst_Task::smallClosureLivesInline()
+{
+    static_assert(sizeof(Probe) <= Task::kInlineSize);
+    Counters counters;
+    Task task = Task::make(Probe(&counters));
+    QVERIFY(bool(task));
+    // Building the task moved the probe in; the only live instance sits in the task.
+    QCOMPARE(counters.destroyed, 0);
+}
+
+void tst_Task::largeClosureLivesOnTheHeap()
+{
+    static_assert(sizeof(BigProbe) > Task::kInlineSize);
+    Counters counters;
+    Harness harness;
+    Task task = Task::make(BigProbe(&counters));
+    Task moved = std::move(task);
+    moved.run(harness.context);
+    QCOMPARE(counters.runs, 1);
+    QCOMPARE(counters.destroyed, 1);
+}
+
+void tst_Task::runConsumesTheClosure()
+{
+    Counters counters;
+    Harness harness;
+    Task task = Task::make(Probe(&counters));
+    task.run(harness.context);
+    QCOMPARE(counters.runs, 1);
+    QCOMPARE(counters.destroyed, 1);
+    QVERIFY(!task);
+}
+
+void tst_Task::resetDestroysWithoutRunning()
+{
+    Counters counters;
+    {
+        Task task = Task::make(Probe(&counters));
+        task.reset();
+        QCOMPARE(counters.destroyed, 1);
+    }
+    QCOMPARE(counters.runs, 0);
+    QCOMPARE(counters.destroyed, 1);
+}
+
+void tst_Task::moveTransfersOwnership()
+{
+    Counters counters;
+    Harness harness;
+    Task first = Task::make(Probe(&counters));
+    Task second;
+    second = std::move(first);
+    QVERIFY(!first);
+    QVERIFY(bool(second));
+    QCOMPARE(counters.destroyed, 0);
+    second.run(harness.context);
+    QCOMPARE(counters.runs, 1);
+    QCOMPARE(counters.destroyed, 1);
+}
+
+QTEST_GUILESS_MAIN(tst_Task)
+#include "tst_task.moc"

@@ -1,0 +1,664 @@
+// Pool::map(): every item once, direct threads versus pooled slices, argument unpacking,
+// failures, result handling, generators, input-only ranges and ownership of the items.
+#include <fastthreadpool/pool.h>
+
+#include <QtCore/qhash.h>
+#include <QtCore/qsemaphore.h>
+#include <QtCore/qset.h>
+#include <QtCore/qstringlist.h>
+#include <QtCore/qthread.h>
+#include <QtTest/qtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <ranges>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+using namespace FastThreadPool;
+using namespace std::chrono_literals;
+
+namespace {
+
+int identity(int value)
+{
+    return value;
+}
+
+int add(int a, int b)
+{
+    return a + b;
+}
+
+Generator<int> upTo(int n)
+{
+    for (int i = 0; i < n; ++i)
+        co_yield i;
+}
+
+Generator<int> numbers(int count)
+{
+    for (int i = 0; i < count; ++i)
+        co_yield i;
+}
+
+std::vector<int> iotaVector(int count)
+{
+    std::vector<int> items(std::size_t(count), 0);
+    for (int i = 0; i < count; ++i)
+        items[std::size_t(i)] = i;
+    return items;
+}
+
+QList<int> sorted(QList<int> values)
+{
+    std::sort(values.begin(), values.end());
+    return values;
+}
+
+//! Takes every done entry now; fails the check if one does not carry id 0 (map results).
+QList<int> takeValues(Pool &pool, bool *allIdsZero = nullptr)
+{
+    QList<int> values;
+    bool zero = true;
+    for (const Result &r : pool.done().takeAll()) {
+        zero = zero && r.id == 0;
+        values.append(r.value.toInt());
+    }
+    if (allIdsZero)
+        *allIdsZero = zero;
+    return values;
+}
+
+struct GateOpener
+{
+    QSemaphore &gate;
+    ~GateOpener() { gate.release(1 << 20); }
+};
+
+void addDirectColumn()
+{
+    QTest::addColumn<bool>("direct");
+    QTest::newRow("direct") << true;
+    QTest::newRow("pooled") << false;
+}
+
+} // namespace
+
+class tst_Map : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void runsFunctionOncePerItem_data() { addDirectColumn(); }
+    void runsFunctionOncePerItem();
+    void directStartsAtMostMaxChildrenThreadsThatEnd();
+    void pooledRunsSlicesOnPersistentChildren();
+    void shutdownWaitsForWholeMap_data() { addDirectColumn(); }
+    void shutdownWaitsForWholeMap();
+    void emptyInputStartsNoThread_data();
+    void emptyInputStartsNoThread();
+    void tupleItemsUnpackIntoArguments_data() { addDirectColumn(); }
+    void tupleItemsUnpackIntoArguments();
+    void stringItemIsOneArgument_data() { addDirectColumn(); }
+    void stringItemIsOneArgument();
+    void failingItemGivesOneFailureWithIdZero_data() { addDirectColumn(); }
+    void failingItemGivesOneFailureWithIdZero();
+    void doneFalseDiscardsResults_data() { addDirectColumn(); }
+    void doneFalseDiscardsResults();
+    void doneCallableGetsEachValueInWorker_data() { addDirectColumn(); }
+    void doneCallableGetsEachValueInWorker();
+    void generatorFunctionGivesOneResultPerValue_data() { addDirectColumn(); }
+    void generatorFunctionGivesOneResultPerValue();
+    void inputOnlyRangesWork_data() { addDirectColumn(); }
+    void inputOnlyRangesWork();
+    void istreamViewItemsWork_data() { addDirectColumn(); }
+    void istreamViewItemsWork();
+    void lvalueContainerIsCopied_data() { addDirectColumn(); }
+    void lvalueContainerIsCopied();
+    void initializerListOverload();
+    void hundredThousandItemsProcessedOnce_data() { addDirectColumn(); }
+    void hundredThousandItemsProcessedOnce();
+    void mapAfterShutdownChildrenThrows();
+    void nullFunctionThrows();
+};
+
+void tst_Map::runsFunctionOncePerItem()
+{
+    QFETCH(bool, direct);
+    constexpr int kItems = 500;
+    std::vector<std::atomic<int>> calls(kItems);
+    Pool pool({.maxChildren = 2, .resultId = true});
+    pool.map(
+            [&calls](int v) {
+                calls[std::size_t(v)].fetch_add(1);
+                return v * 3;
+            },
+            iotaVector(kItems), true, direct);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+
+    for (int i = 0; i < kItems; ++i)
+        QCOMPARE(calls[std::size_t(i)].load(), 1);
+    bool idsZero = false;
+    QList<int> expected;
+    for (int i = 0; i < kItems; ++i)
+        expected.append(i * 3);
+    QCOMPARE(sorted(takeValues(pool, &idsZero)), expected);
+    QVERIFY(idsZero);
+    QVERIFY(pool.failed().isEmpty());
+}
+
+void tst_Map::directStartsAtMostMaxChildrenThreadsThatEnd()
+{
+    constexpr int kMax = 3;
+    constexpr int kItems = 300;
+    Pool pool({.maxChildren = kMax, .childNamePrefix = QStringLiteral("Mapper")});
+    // One ordinary child first: the map's threads come in addition to it.
+    pool.submit(identity, 0);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    pool.done().takeAll();
+    const QList<QThread *> before = pool.childThreads();
+    QCOMPARE(before.size(), 1);
+    QCOMPARE(pool.alive(), 1);
+
+    QSemaphore started;
+    QSemaphore gate;
+    GateOpener opener{gate};
+    std::mutex mutex;
+    QSet<QThread *> threads;
+    QSet<QString> names;
+    pool.map(
+            [&](int v) {
+                {
+                    std::lock_guard lock(mutex);
+                    threads.insert(QThread::currentThread());
+                    names.insert(QThread::currentThread()->objectName());
+                }
+                started.release();
+                gate.acquire();
+                return v;
+            },
+            iotaVector(kItems));
+
+    // Every map thread is held at its first item: exactly as many run at once as started.
+    QVERIFY(QTest::qWaitFor(
+            [&] { return started.available() >= 1 && started.available() == pool.alive() - 1; },
+            10000));
+    const int mapThreadsAlive = pool.alive() - 1;
+    QVERIFY2(mapThreadsAlive >= 1 && mapThreadsAlive <= kMax,
+             qPrintable(QString::number(mapThreadsAlive)));
+    QVERIFY(started.available() <= kMax);
+    QVERIFY(pool.childThreads().size() - before.size() <= kMax);
+
+    gate.release(kItems);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    // The map threads end when the items run out; the ordinary child stays.
+    QVERIFY(QTest::qWaitFor([&] { return pool.alive() == 1; }, 10000));
+
+    const QList<QThread *> after = pool.childThreads();
+    const int extra = int(after.size() - before.size());
+    QVERIFY2(extra >= 1 && extra <= kMax, qPrintable(QString::number(extra)));
+    for (QThread *thread : after) {
+        if (!before.contains(thread))
+            QVERIFY(thread->isFinished());
+    }
+    QVERIFY(!before.first()->isFinished());
+
+    std::lock_guard lock(mutex);
+    QVERIFY(threads.size() <= kMax);
+    QVERIFY(!threads.contains(before.first()));
+    for (QThread *thread : std::as_const(threads))
+        QVERIFY(after.contains(thread));
+    for (const QString &name : std::as_const(names))
+        QVERIFY2(name.startsWith(QStringLiteral("Mapper-")), qPrintable(name));
+    QList<int> expected;
+    for (int i = 0; i < kItems; ++i)
+        expected.append(i);
+    QCOMPARE(sorted(takeValues(pool)), expected);
+}
+
+void tst_Map::pooledRunsSlicesOnPersistentChildren()
+{
+    constexpr int kMax = 2;
+    constexpr int kItems = 1000;
+    Pool pool({.maxChildren = kMax, .childNamePrefix = QStringLiteral("Slicer")});
+    std::mutex mutex;
+    QSet<QThread *> threads;
+    auto fn = [&](int v) {
+        std::lock_guard lock(mutex);
+        threads.insert(QThread::currentThread());
+        return v;
+    };
+
+    QList<int> expected;
+    for (int i = 0; i < kItems; ++i)
+        expected.append(i);
+    for (int round = 0; round < 3; ++round) {
+        pool.map(fn, iotaVector(kItems), true, false);
+        QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+        QCOMPARE(sorted(takeValues(pool)), expected);
+        // The children stay for reuse; none is added beyond maxChildren.
+        QVERIFY(pool.childCount() >= 1);
+        QVERIFY(pool.childCount() <= kMax);
+        // (A child spawned for the last slice may be only starting up.)
+        QVERIFY(QTest::qWaitFor([&] { return pool.alive() == pool.childCount(); }, 10000));
+    }
+    const QList<QThread *> children = pool.childThreads();
+    {
+        std::lock_guard lock(mutex);
+        for (QThread *thread : std::as_const(threads))
+            QVERIFY(children.contains(thread));
+    }
+    for (QThread *thread : children)
+        QVERIFY(!thread->isFinished());
+
+    // Still an ordinary, usable pool.
+    pool.submit(identity, 77);
+    const auto result = pool.done().take(QDeadlineTimer(10s));
+    QVERIFY(result.has_value());
+    QCOMPARE(result->value.toInt(), 77);
+    QVERIFY(pool.childCount() <= kMax);
+
+    QVERIFY(pool.shutdown(QDeadlineTimer(10s)));
+    QCOMPARE(pool.alive(), 0);
+    for (QThread *thread : pool.childThreads())
+        QVERIFY(thread->isFinished());
+}
+
+void tst_Map::shutdownWaitsForWholeMap()
+{
+    QFETCH(bool, direct);
+    constexpr int kItems = 2000;
+    std::atomic<int> ran{0};
+    Pool pool({.maxChildren = 2});
+    pool.map(
+            [&ran](int v) {
+                ran.fetch_add(1);
+                return v;
+            },
+            iotaVector(kItems), true, direct);
+    QVERIFY(pool.shutdown(QDeadlineTimer(10s)));
+    QCOMPARE(ran.load(), kItems);
+    QCOMPARE(pool.alive(), 0);
+    QCOMPARE(pool.done().size(), kItems);
+}
+
+void tst_Map::emptyInputStartsNoThread_data()
+{
+    QTest::addColumn<bool>("direct");
+    QTest::addColumn<int>("kind");
+    for (bool direct : {true, false}) {
+        const char *mode = direct ? "direct" : "pooled";
+        QTest::addRow("vector %s", mode) << direct << 0;
+        QTest::addRow("filter view %s", mode) << direct << 1;
+        QTest::addRow("generator %s", mode) << direct << 2;
+        QTest::addRow("istream %s", mode) << direct << 3;
+    }
+}
+
+void tst_Map::emptyInputStartsNoThread()
+{
+    QFETCH(bool, direct);
+    QFETCH(int, kind);
+    std::atomic<int> calls{0};
+    auto fn = [&calls](int v) {
+        calls.fetch_add(1);
+        return v;
+    };
+    Pool pool({.maxChildren = 2});
+    std::istringstream emptyStream;
+    switch (kind) {
+    case 0:
+        pool.map(fn, std::vector<int>{}, true, direct);
+        break;
+    case 1:
+        pool.map(fn, std::views::iota(0, 10) | std::views::filter([](int v) { return v > 100; }),
+                 true, direct);
+        break;
+    case 2:
+        pool.map(fn, numbers(0), true, direct);
+        break;
+    default:
+        // A single-pass view whose iterator is not default-constructible.
+        pool.map(fn, std::views::istream<int>(emptyStream), true, direct);
+        break;
+    }
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(pool.childCount(), 0);
+    QCOMPARE(pool.alive(), 0);
+    QCOMPARE(calls.load(), 0);
+    QCOMPARE(pool.pending(), 0);
+    QVERIFY(pool.done().isEmpty());
+    QVERIFY(pool.failed().isEmpty());
+    int entries = 0;
+    for (const Completion &c : pool.asCompleted(QDeadlineTimer(10s))) {
+        Q_UNUSED(c);
+        ++entries;
+    }
+    QCOMPARE(entries, 0);
+}
+
+void tst_Map::tupleItemsUnpackIntoArguments()
+{
+    QFETCH(bool, direct);
+    Pool pool({.maxChildren = 2});
+
+    pool.map(add, std::vector<std::pair<int, int>>{{1, 2}, {3, 4}}, true, direct);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(sorted(takeValues(pool)), (QList<int>{3, 7}));
+
+    pool.map([](int a, int b, int c) { return a * 100 + b * 10 + c; },
+             std::vector<std::tuple<int, int, int>>{{1, 2, 3}, {4, 5, 6}}, true, direct);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(sorted(takeValues(pool)), (QList<int>{123, 456}));
+
+    // A variadic function sees how many arguments an item became.
+    pool.map([](const auto &...args) { return int(sizeof...(args)); },
+             std::vector<std::tuple<int, int, int>>{{1, 2, 3}}, true, direct);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(takeValues(pool), QList<int>{3});
+    QVERIFY(pool.failed().isEmpty());
+}
+
+void tst_Map::stringItemIsOneArgument()
+{
+    QFETCH(bool, direct);
+    Pool pool({.maxChildren = 2});
+    auto argumentCount = [](const auto &...args) { return int(sizeof...(args)); };
+
+    pool.map(argumentCount, std::vector<std::string>{"ab", "cde", "f"}, true, direct);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(takeValues(pool), (QList<int>{1, 1, 1}));
+
+    pool.map([](const std::string &s) { return int(s.size()); },
+             std::vector<std::string>{"ab", "cde", "f"}, true, direct);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(sorted(takeValues(pool)), (QList<int>{1, 2, 3}));
+
+    pool.map(argumentCount, QStringList{QStringLiteral("xy"), QStringLiteral("z")}, true,
+             direct);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(takeValues(pool), (QList<int>{1, 1}));
+
+    pool.map([](const QString &s) { return int(s.size()); },
+             QStringList{QStringLiteral("xy"), QStringLiteral("z"), QStringLiteral("uvwx")},
+             true, direct);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(sorted(takeValues(pool)), (QList<int>{1, 2, 4}));
+    QVERIFY(pool.failed().isEmpty());
+}
+
+void tst_Map::failingItemGivesOneFailureWithIdZero()
+{
+    QFETCH(bool, direct);
+    constexpr int kItems = 10;
+    constexpr int kBad = 5;
+    std::atomic<int> calls{0};
+    // resultId is on: map entries carry id 0 all the same.
+    Pool pool({.maxChildren = 2, .resultId = true});
+    pool.map(
+            [&calls](int v) {
+                calls.fetch_add(1);
+                if (v == kBad)
+                    throw std::runtime_error("bad item " + std::to_string(v));
+                return v;
+            },
+            iotaVector(kItems), true, direct);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+
+    QCOMPARE(calls.load(), kItems);
+    QCOMPARE(pool.failed().size(), 1);
+    const auto failure = pool.failed().tryTake();
+    QVERIFY(failure.has_value());
+    QCOMPARE(failure->id, JobId(0));
+    QCOMPARE(failure->message, QStringLiteral("bad item 5"));
+    bool idsZero = false;
+    QList<int> expected;
+    for (int i = 0; i < kItems; ++i)
+        if (i != kBad)
+            expected.append(i);
+    QCOMPARE(sorted(takeValues(pool, &idsZero)), expected);
+    QVERIFY(idsZero);
+}
+
+void tst_Map::doneFalseDiscardsResults()
+{
+    QFETCH(bool, direct);
+    constexpr int kItems = 200;
+    std::atomic<int> calls{0};
+    Pool pool({.maxChildren = 2});
+    pool.map(
+            [&calls](int v) {
+                calls.fetch_add(1);
+                return v;
+            },
+            iotaVector(kItems), false, direct);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(calls.load(), kItems);
+    QVERIFY(pool.done().isEmpty());
+    QCOMPARE(pool.doneCount().value(), 0);
+    QVERIFY(pool.failed().isEmpty());
+}
+
+void tst_Map::doneCallableGetsEachValueInWorker()
+{
+    QFETCH(bool, direct);
+    constexpr int kItems = 200;
+    Pool pool({.maxChildren = 2, .childNamePrefix = QStringLiteral("Mapper")});
+    std::mutex mutex;
+    QList<int> values;
+    QSet<QThread *> threads;
+    QSet<QString> names;
+    pool.map([](int v) { return v * 2; }, iotaVector(kItems),
+             [&](int v) {
+                 std::lock_guard lock(mutex);
+                 values.append(v);
+                 threads.insert(QThread::currentThread());
+                 names.insert(QThread::currentThread()->objectName());
+             },
+             direct);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QVERIFY(pool.done().isEmpty());
+
+    std::lock_guard lock(mutex);
+    QList<int> expected;
+    for (int i = 0; i < kItems; ++i)
+        expected.append(i * 2);
+    QCOMPARE(sorted(values), expected);
+    QVERIFY(!threads.contains(QThread::currentThread()));
+    const QList<QThread *> poolThreads = pool.childThreads();
+    for (QThread *thread : std::as_const(threads))
+        QVERIFY(poolThreads.contains(thread));
+    for (const QString &name : std::as_const(names))
+        QVERIFY2(name.startsWith(QStringLiteral("Mapper-")), qPrintable(name));
+}
+
+void tst_Map::generatorFunctionGivesOneResultPerValue()
+{
+    QFETCH(bool, direct);
+    Pool pool({.maxChildren = 2, .resultId = true});
+    pool.map(upTo, std::vector<int>{1, 2, 3, 0}, true, direct);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    bool idsZero = false;
+    QCOMPARE(sorted(takeValues(pool, &idsZero)), (QList<int>{0, 0, 0, 1, 1, 2}));
+    QVERIFY(idsZero);
+    QVERIFY(pool.failed().isEmpty());
+}
+
+void tst_Map::inputOnlyRangesWork()
+{
+    QFETCH(bool, direct);
+    constexpr int kItems = 300;
+    Pool pool({.maxChildren = 2});
+    QList<int> expected;
+    for (int i = 0; i < kItems; ++i)
+        expected.append(i * 2);
+
+    // A lazy transform (computed on the fly, never stored).
+    pool.map(identity, std::views::iota(0, kItems) | std::views::transform([](int i) {
+                           return i * 2;
+                       }),
+             true, direct);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(sorted(takeValues(pool)), expected);
+
+    // A forward, unsized view.
+    pool.map(identity, std::views::iota(0, 2 * kItems) | std::views::filter([](int i) {
+                           return i % 2 == 0;
+                       }),
+             true, direct);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(sorted(takeValues(pool)), expected);
+
+    // A single-pass input range: a coroutine generator.
+    pool.map([](int v) { return v * 2; }, numbers(kItems), true, direct);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(sorted(takeValues(pool)), expected);
+    QVERIFY(pool.failed().isEmpty());
+}
+
+void tst_Map::istreamViewItemsWork()
+{
+    QFETCH(bool, direct);
+    constexpr int kItems = 300;
+    Pool pool({.maxChildren = 2});
+    std::string text;
+    QList<int> expected;
+    for (int i = 0; i < kItems; ++i) {
+        text += std::to_string(i * 2) + ' ';
+        expected.append(i * 2);
+    }
+    std::istringstream stream(text);
+    pool.map(identity, std::views::istream<int>(stream), true, direct);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(sorted(takeValues(pool)), expected);
+    QVERIFY(pool.failed().isEmpty());
+}
+
+void tst_Map::lvalueContainerIsCopied()
+{
+    QFETCH(bool, direct);
+    constexpr int kItems = 100;
+    Pool pool({.maxChildren = 2});
+    QSemaphore gate;
+    GateOpener opener{gate};
+    std::vector<int> items = iotaVector(kItems);
+    pool.map(
+            [&gate](int v) {
+                gate.acquire();
+                return v;
+            },
+            items, true, direct);
+    // Every item is still to be processed: overwrite, then drop, the caller's vector.
+    items.assign(items.size(), -1);
+    items.clear();
+    items.shrink_to_fit();
+    gate.release(kItems);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+
+    QList<int> expected;
+    for (int i = 0; i < kItems; ++i)
+        expected.append(i);
+    QCOMPARE(sorted(takeValues(pool)), expected);
+}
+
+void tst_Map::initializerListOverload()
+{
+    Pool pool({.maxChildren = 2});
+    pool.map(identity, {4, 5, 6});
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(sorted(takeValues(pool)), (QList<int>{4, 5, 6}));
+
+    pool.map(add, {std::pair{1, 2}, std::pair{3, 4}}, true, false);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(sorted(takeValues(pool)), (QList<int>{3, 7}));
+
+    std::atomic<int> sum{0};
+    pool.map(identity, {10, 20}, [&sum](int v) { sum.fetch_add(v); });
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(sum.load(), 30);
+    QVERIFY(pool.done().isEmpty());
+}
+
+void tst_Map::hundredThousandItemsProcessedOnce()
+{
+    QFETCH(bool, direct);
+    constexpr int kItems = 100000;
+    auto counters = std::make_unique<std::atomic<int>[]>(kItems);
+    Pool pool({.maxChildren = 2});
+    pool.map(
+            [&counters](int v) {
+                counters[std::size_t(v)].fetch_add(1, std::memory_order_relaxed);
+                return v;
+            },
+            iotaVector(kItems), true, direct);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(15s)));
+
+    int wrong = 0;
+    for (int i = 0; i < kItems; ++i)
+        if (counters[std::size_t(i)].load() != 1)
+            ++wrong;
+    QCOMPARE(wrong, 0);
+    QCOMPARE(pool.done().size(), kItems);
+    std::vector<char> seen(kItems, 0);
+    for (const Result &r : pool.done().takeAll()) {
+        const int v = r.value.toInt();
+        QVERIFY(v >= 0 && v < kItems);
+        ++seen[std::size_t(v)];
+    }
+    QCOMPARE(std::count(seen.cbegin(), seen.cend(), char(1)), std::ptrdiff_t(kItems));
+}
+
+void tst_Map::mapAfterShutdownChildrenThrows()
+{
+    std::atomic<int> calls{0};
+    auto fn = [&calls](int v) {
+        calls.fetch_add(1);
+        return v;
+    };
+    Pool pool({.maxChildren = 2});
+    pool.submit(identity, 1);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    const int childrenBefore = pool.childCount();
+    pool.shutdownChildren();
+
+    QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.map(fn, iotaVector(10)));
+    QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.map(fn, iotaVector(10), true, false));
+    QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.map(fn, {1, 2, 3}));
+    QCOMPARE(calls.load(), 0);
+    QCOMPARE(pool.childCount(), childrenBefore);
+
+    // clear() makes the pool usable again.
+    QVERIFY(QTest::qWaitFor([&] { return pool.alive() == 0; }, 10000));
+    pool.clear();
+    pool.map(fn, iotaVector(10));
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(calls.load(), 10);
+    QCOMPARE(pool.done().size(), 10);
+}
+
+void tst_Map::nullFunctionThrows()
+{
+    Pool pool({.maxChildren = 2});
+    int (*nullPointer)(int) = nullptr;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.map(nullPointer, iotaVector(5)));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             pool.map(nullPointer, iotaVector(5), true, false));
+    std::function<int(int)> empty;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.map(empty, iotaVector(5)));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.map(empty, {1, 2}));
+    QCOMPARE(pool.childCount(), 0);
+    QCOMPARE(pool.pending(), 0);
+    QVERIFY(pool.done().isEmpty());
+}
+
+QTEST_GUILESS_MAIN(tst_Map)
+#include "tst_map.moc"

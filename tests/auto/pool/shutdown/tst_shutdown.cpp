@@ -1,0 +1,688 @@
+#include <fastthreadpool/pool.h>
+
+#include "threadstate.h"
+
+#include <QtCore/qelapsedtimer.h>
+#include <QtCore/qlist.h>
+#include <QtCore/qmutex.h>
+#include <QtCore/qscopeguard.h>
+#include <QtCore/qsemaphore.h>
+#include <QtTest/qtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <numeric>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+using FastThreadPool::JobId;
+using FastThreadPool::Pool;
+using FastThreadPool::PoolOptions;
+using FastThreadPool::PoolStopped;
+
+namespace {
+
+// Generous: the machine has two noisy cores.
+constexpr int kWaitMs = 10000;
+// A blocked job gives up after this long, so a failing test cannot hang forever.
+constexpr int kSafetyMs = 30000;
+
+QDeadlineTimer waitDeadline()
+{
+    return QDeadlineTimer(kWaitMs);
+}
+
+// For helper threads (no event loop): yields until `condition` holds or `timeoutMs` pass.
+bool spinUntil(const std::function<bool()> &condition, int timeoutMs = kWaitMs)
+{
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() >= until)
+            return false;
+        std::this_thread::yield();
+    }
+    return true;
+}
+
+// A job that announces it started, then waits until the gate opens.
+struct Gate
+{
+    QSemaphore started;
+    QSemaphore opened;
+    std::atomic<bool> timedOut{false};
+    std::atomic<bool> finished{false};
+
+    auto job()
+    {
+        return [this] {
+            started.release();
+            if (!opened.tryAcquire(1, kSafetyMs))
+                timedOut = true;
+            finished = true;
+        };
+    }
+    bool waitStarted(int n = 1) { return started.tryAcquire(n, kWaitMs); }
+    void open(int n = 1) { opened.release(n); }
+};
+
+// A pool whose children can be kept busy by gate jobs. The gate is opened before the pool
+// is destroyed (members die after the destructor body, the pool before the gate).
+struct BlockedPool
+{
+    explicit BlockedPool(PoolOptions options = {.maxChildren = 1}) : pool(std::move(options)) { }
+    ~BlockedPool() { gate.open(1000); }
+
+    // Occupies the (single) child with a gate job; true once it runs.
+    bool block()
+    {
+        blockerId = pool.submit(gate.job());
+        return gate.waitStarted();
+    }
+
+    Gate gate;
+    Pool pool;
+    JobId blockerId = 0;
+};
+
+// Opens `gate` from another thread as soon as `pool` reports it is shutting down.
+class OpenOnShutdown
+{
+public:
+    OpenOnShutdown(Pool &pool, Gate &gate)
+        : m_thread([this, &pool, &gate] {
+              sawShutdown = spinUntil([&pool] { return pool.isShutdown(); });
+              finishedBeforeOpen = gate.finished.load();
+              gate.open();
+          })
+    {
+    }
+    ~OpenOnShutdown() { join(); }
+    void join()
+    {
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+
+    std::atomic<bool> sawShutdown{false};
+    std::atomic<bool> finishedBeforeOpen{false};
+
+private:
+    std::thread m_thread;
+};
+
+} // namespace
+
+class tst_Shutdown : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void shutdownRunsQueuedJobsFirst();
+    void shutdownEndsEveryChild();
+    void isShutdownTrueFromTheCallOn();
+    void shutdownSoonStopsAfterCurrentJob();
+    void shutdownSoonKeepsUnstartedJobsPending();
+    void shutdownReturnsFalseAtDeadline();
+    void joinBehavesAsShutdownWithoutSoon();
+    void submitAfterShutdownChildrenThrows();
+    void clearMakesPoolUsableAfterShutdownChildren();
+    void clearEmptiesPendingJobs();
+    void clearEmptiesDoneAndFailedQueues();
+    void clearResetsShutdown();
+    void mapAfterShutdownChildrenThrows_data();
+    void mapAfterShutdownChildrenThrows();
+    void cleanupChildrenRemovesEndedChildren();
+    void submitAfterShutdownThrowsUntilClear();
+    void destructorRunsQueuedJobs();
+    void destructorWaitsForBlockedJob();
+    void shutdownFromJobDoesNotDeadlock();
+    void shutdownFromJobWithIdleSiblingDoesNotDeadlock();
+    void shutdownTwice();
+    void shutdownAllNowDropsPendingJobs();
+    void shutdownAllLaterFinishesQueuedJobs();
+    void shutdownAllSkipsDestroyedPools();
+    void shutdownWaitsForDoneCallback();
+};
+
+void tst_Shutdown::shutdownRunsQueuedJobsFirst()
+{
+    BlockedPool f;
+    QVERIFY(f.block());
+    std::atomic<int> runs{0};
+    constexpr int queued = 20;
+    for (int i = 0; i < queued; ++i)
+        f.pool.submit([&runs] { ++runs; });
+    OpenOnShutdown opener(f.pool, f.gate);
+
+    const bool ended = f.pool.shutdown();
+
+    opener.join();
+    QVERIFY(opener.sawShutdown);
+    QVERIFY(ended);
+    QCOMPARE(runs.load(), queued);
+    QVERIFY(f.gate.finished);
+    QVERIFY(!f.gate.timedOut);
+    QCOMPARE(f.pool.pending(), 0);
+    QVERIFY(f.pool.jobs().isEmpty());
+}
+
+void tst_Shutdown::shutdownEndsEveryChild()
+{
+    Pool pool({.maxChildren = 2});
+    Gate gate;
+    auto guard = qScopeGuard([&gate] { gate.open(1000); });
+    pool.submit(gate.job());
+    pool.submit(gate.job());
+    QVERIFY(gate.waitStarted(2)); // two children
+    QCOMPARE(pool.alive(), 2);
+    gate.open(2);
+
+    QVERIFY(pool.shutdown(waitDeadline()));
+
+    QCOMPARE(pool.alive(), 0);
+    for (QThread *thread : pool.childThreads())
+        QVERIFY(thread->isFinished());
+}
+
+void tst_Shutdown::isShutdownTrueFromTheCallOn()
+{
+    BlockedPool f;
+    QVERIFY(f.block());
+    QVERIFY(!f.pool.isShutdown());
+    OpenOnShutdown opener(f.pool, f.gate);
+
+    QVERIFY(f.pool.shutdown(waitDeadline()));
+
+    opener.join();
+    // Seen by another thread while shutdown() still waited for the blocked job.
+    QVERIFY(opener.sawShutdown);
+    QVERIFY(!opener.finishedBeforeOpen);
+    QVERIFY(f.pool.isShutdown());
+}
+
+void tst_Shutdown::shutdownSoonStopsAfterCurrentJob()
+{
+    BlockedPool f;
+    QVERIFY(f.block());
+    std::atomic<int> runs{0};
+    for (int i = 0; i < 3; ++i)
+        f.pool.submit([&runs] { ++runs; });
+    OpenOnShutdown opener(f.pool, f.gate);
+
+    const bool ended = f.pool.shutdown(waitDeadline(), true);
+
+    opener.join();
+    QVERIFY(opener.sawShutdown);
+    QVERIFY(ended);
+    QVERIFY(f.gate.finished); // the current job completed
+    QVERIFY(!f.gate.timedOut);
+    QCOMPARE(runs.load(), 0); // the waiting ones were skipped
+    QCOMPARE(f.pool.alive(), 0);
+}
+
+void tst_Shutdown::shutdownSoonKeepsUnstartedJobsPending()
+{
+    BlockedPool f;
+    QVERIFY(f.block());
+    std::atomic<int> runs{0};
+    const JobId a = f.pool.submit([&runs] { ++runs; });
+    const JobId b = f.pool.submit([&runs] { ++runs; });
+    const JobId c = f.pool.submitFirst([&runs] { ++runs; });
+    OpenOnShutdown opener(f.pool, f.gate);
+
+    QVERIFY(f.pool.shutdown(waitDeadline(), true));
+
+    opener.join();
+    QCOMPARE(f.pool.jobs(), (QList<JobId>{c, a, b}));
+    QCOMPARE(f.pool.pending(), 3);
+
+    f.pool.clear();
+
+    QVERIFY(f.pool.jobs().isEmpty());
+    QCOMPARE(f.pool.pending(), 0);
+    QCOMPARE(runs.load(), 0);
+}
+
+void tst_Shutdown::shutdownReturnsFalseAtDeadline()
+{
+    BlockedPool f;
+    QVERIFY(f.block());
+
+    QElapsedTimer elapsed;
+    elapsed.start();
+    const bool ended = f.pool.shutdown(QDeadlineTimer(100));
+    const qint64 ms = elapsed.elapsed();
+
+    QVERIFY(!ended);
+    QVERIFY2(ms >= 95 && ms < 600, qPrintable(QStringLiteral("returned after %1 ms").arg(ms)));
+    QCOMPARE(f.pool.alive(), 1);
+    f.gate.open();
+    QVERIFY(f.pool.shutdown());
+    QCOMPARE(f.pool.alive(), 0);
+    QVERIFY(f.gate.finished);
+}
+
+void tst_Shutdown::joinBehavesAsShutdownWithoutSoon()
+{
+    BlockedPool f;
+    QVERIFY(f.block());
+    std::atomic<int> runs{0};
+    constexpr int queued = 5;
+    for (int i = 0; i < queued; ++i)
+        f.pool.submit([&runs] { ++runs; });
+
+    QElapsedTimer elapsed;
+    elapsed.start();
+    const bool endedEarly = f.pool.join(QDeadlineTimer(100));
+    const qint64 ms = elapsed.elapsed();
+
+    QVERIFY(!endedEarly);
+    QVERIFY2(ms >= 95 && ms < 600, qPrintable(QStringLiteral("returned after %1 ms").arg(ms)));
+    QVERIFY(f.pool.isShutdown());
+    QVERIFY_THROWS_EXCEPTION(PoolStopped, f.pool.submit([] { }));
+    f.gate.open();
+    QVERIFY(f.pool.join(waitDeadline()));
+    QCOMPARE(runs.load(), queued); // not skipped: soon == false
+    QCOMPARE(f.pool.alive(), 0);
+    QCOMPARE(f.pool.pending(), 0);
+}
+
+void tst_Shutdown::submitAfterShutdownChildrenThrows()
+{
+    Pool pool({.maxChildren = 1});
+    pool.submit([] { });
+    QVERIFY(pool.waitIdle(waitDeadline()));
+
+    pool.shutdownChildren();
+
+    QVERIFY(pool.isShutdown());
+    QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.submit([] { return 1; }));
+    QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.submitFirst([] { return 1; }));
+    QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.submitDone([] { return 1; }, false));
+    QCOMPARE(pool.pending(), 0);
+    QVERIFY(pool.jobs().isEmpty());
+}
+
+void tst_Shutdown::clearMakesPoolUsableAfterShutdownChildren()
+{
+    Pool pool({.maxChildren = 1, .resultId = true});
+    pool.submit([] { });
+    QVERIFY(pool.waitIdle(waitDeadline()));
+    pool.shutdownChildren();
+    QVERIFY(QTest::qWaitFor([&pool] { return pool.alive() == 0; }, kWaitMs));
+    QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.submit([] { }));
+
+    pool.clear();
+
+    QVERIFY(!pool.isShutdown());
+    const JobId id = pool.submit([](int v) { return v + 1; }, 41);
+    QVERIFY(pool.waitIdle(waitDeadline()));
+    const auto result = pool.done().take(waitDeadline());
+    QVERIFY(result);
+    QCOMPARE(result->id, id);
+    QCOMPARE(result->value.toInt(), 42);
+}
+
+void tst_Shutdown::clearEmptiesPendingJobs()
+{
+    BlockedPool f;
+    QVERIFY(f.block());
+    std::atomic<int> runs{0};
+    for (int i = 0; i < 4; ++i)
+        f.pool.submit([&runs] { ++runs; });
+    f.pool.shutdownChildren();
+    f.gate.open();
+    QVERIFY(QTest::qWaitFor([&f] { return f.pool.alive() == 0; }, kWaitMs));
+    QCOMPARE(f.pool.pending(), 4);
+    QCOMPARE(f.pool.jobs().size(), 4);
+
+    f.pool.clear();
+
+    QCOMPARE(f.pool.pending(), 0);
+    QVERIFY(f.pool.jobs().isEmpty());
+    QVERIFY(f.pool.waitIdle(QDeadlineTimer(0)));
+    QCOMPARE(runs.load(), 0);
+}
+
+void tst_Shutdown::clearEmptiesDoneAndFailedQueues()
+{
+    Pool pool({.maxChildren = 1});
+    constexpr int good = 3;
+    constexpr int bad = 2;
+    for (int i = 0; i < good; ++i)
+        pool.submit([i] { return i; });
+    for (int i = 0; i < bad; ++i)
+        pool.submit([]() -> int { throw std::runtime_error("boom"); });
+    QVERIFY(pool.waitIdle(waitDeadline()));
+    QCOMPARE(pool.done().size(), good);
+    QCOMPARE(pool.doneCount().value(), good);
+    QCOMPARE(pool.failed().size(), bad);
+    QCOMPARE(pool.failedCount().value(), bad);
+
+    pool.clear();
+
+    QCOMPARE(pool.done().size(), 0);
+    QCOMPARE(pool.doneCount().value(), 0);
+    QCOMPARE(pool.failed().size(), 0);
+    QCOMPARE(pool.failedCount().value(), 0);
+    QVERIFY(!pool.done().tryTake());
+    QVERIFY(!pool.failed().tryTake());
+}
+
+void tst_Shutdown::clearResetsShutdown()
+{
+    Pool pool({.maxChildren = 1});
+    QVERIFY(pool.shutdown(waitDeadline()));
+    QVERIFY(pool.isShutdown());
+
+    pool.clear();
+
+    QVERIFY(!pool.isShutdown());
+    std::atomic<bool> ran{false};
+    pool.submit([&ran] { ran = true; });
+    QVERIFY(pool.waitIdle(waitDeadline()));
+    QVERIFY(ran);
+}
+
+void tst_Shutdown::mapAfterShutdownChildrenThrows_data()
+{
+    QTest::addColumn<bool>("direct");
+    QTest::newRow("direct") << true;
+    QTest::newRow("queued") << false;
+}
+
+void tst_Shutdown::mapAfterShutdownChildrenThrows()
+{
+    QFETCH(bool, direct);
+    Pool pool({.maxChildren = 2});
+    pool.shutdownChildren();
+    std::atomic<int> runs{0};
+    const std::vector<int> items{1, 2, 3, 4};
+
+    QVERIFY_THROWS_EXCEPTION(PoolStopped,
+                             pool.map([&runs](int v) { ++runs; return v; }, items, true, direct));
+
+    QVERIFY(pool.waitIdle(waitDeadline()));
+    QCOMPARE(runs.load(), 0);
+    QCOMPARE(pool.done().size(), 0);
+}
+
+void tst_Shutdown::cleanupChildrenRemovesEndedChildren()
+{
+    Pool pool({.maxChildren = 2});
+    Gate gate;
+    auto guard = qScopeGuard([&gate] { gate.open(1000); });
+    pool.submit(gate.job());
+    pool.submit(gate.job());
+    QVERIFY(gate.waitStarted(2));
+    gate.open(2);
+    QVERIFY(pool.shutdown(waitDeadline()));
+    const int created = pool.childCount();
+    QCOMPARE(created, 2);
+
+    const int removed = pool.cleanupChildren();
+
+    QCOMPARE(removed, created);
+    QCOMPARE(pool.childCount(), 0);
+    QVERIFY(pool.childThreads().isEmpty());
+    QCOMPARE(pool.pending(), 0); // the removed children's finished jobs stay counted
+    QVERIFY(pool.waitIdle(QDeadlineTimer(0)));
+}
+
+void tst_Shutdown::submitAfterShutdownThrowsUntilClear()
+{
+    Pool pool({.maxChildren = 1});
+    pool.submit([] { });
+    QVERIFY(pool.shutdown(waitDeadline()));
+
+    QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.submit([] { }));
+    QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.submit([] { })); // still, until clear()
+
+    pool.clear();
+    std::atomic<bool> ran{false};
+    pool.submit([&ran] { ran = true; });
+    QVERIFY(pool.waitIdle(waitDeadline()));
+    QVERIFY(ran);
+}
+
+void tst_Shutdown::destructorRunsQueuedJobs()
+{
+    Gate gate;
+    std::atomic<int> runs{0};
+    std::atomic<int> runsAtOpen{-1};
+    std::atomic<bool> sawDestructorWaiting{false};
+    constexpr int queued = 20;
+    const long testTid = TestSupport::currentTid();
+    std::thread opener;
+    {
+        Pool pool({.maxChildren = 1});
+        pool.submit(gate.job());
+        for (int i = 0; i < queued; ++i)
+            pool.submit([&runs] { ++runs; });
+        opener = std::thread([&] {
+            if (gate.waitStarted())
+                sawDestructorWaiting = spinUntil([testTid] { return TestSupport::isSleeping(testTid); });
+            runsAtOpen = runs.load();
+            gate.open();
+        });
+    } // ~Pool: waits for the blocked job and the queued ones
+    const int runsAfterDestructor = runs.load();
+    opener.join();
+
+    QVERIFY(sawDestructorWaiting);
+    QCOMPARE(runsAtOpen.load(), 0); // still queued while the destructor waited
+    QCOMPARE(runsAfterDestructor, queued);
+    QVERIFY(gate.finished);
+    QVERIFY(!gate.timedOut);
+}
+
+void tst_Shutdown::destructorWaitsForBlockedJob()
+{
+    Gate gate;
+    std::atomic<bool> sawDestructorWaiting{false};
+    const long testTid = TestSupport::currentTid();
+    std::thread opener;
+    {
+        Pool pool({.maxChildren = 1});
+        pool.submit(gate.job());
+        opener = std::thread([&] {
+            if (gate.waitStarted())
+                sawDestructorWaiting = spinUntil([testTid] { return TestSupport::isSleeping(testTid); });
+            gate.open();
+        });
+    } // ~Pool
+    const bool finishedWhenDestroyed = gate.finished.load();
+    opener.join();
+
+    QVERIFY(sawDestructorWaiting);
+    QVERIFY(finishedWhenDestroyed);
+    QVERIFY(!gate.timedOut);
+}
+
+void tst_Shutdown::shutdownFromJobDoesNotDeadlock()
+{
+    Pool pool({.maxChildren = 1});
+    std::atomic<int> returned{-1};
+    QSemaphore jobDone;
+    // A deadline only so that a deadlock fails the test instead of hanging it.
+    pool.submit([&] {
+        returned = pool.shutdown(QDeadlineTimer(5000)) ? 1 : 0;
+        jobDone.release();
+    });
+
+    QVERIFY(jobDone.tryAcquire(1, kWaitMs));
+
+    QCOMPARE(returned.load(), 1);
+    QVERIFY(pool.isShutdown());
+    QVERIFY(QTest::qWaitFor([&pool] { return pool.alive() == 0; }, kWaitMs));
+    QVERIFY(pool.shutdown(waitDeadline()));
+}
+
+void tst_Shutdown::shutdownFromJobWithIdleSiblingDoesNotDeadlock()
+{
+    Pool pool({.maxChildren = 2});
+    Gate gate;
+    auto guard = qScopeGuard([&gate] { gate.open(1000); });
+    pool.submit(gate.job());
+    pool.submit(gate.job());
+    QVERIFY(gate.waitStarted(2)); // two children
+    gate.open(2);
+    QVERIFY(pool.waitIdle(waitDeadline())); // both idle now
+    std::atomic<int> returned{-1};
+    QSemaphore jobDone;
+
+    pool.submit([&] {
+        returned = pool.shutdown(QDeadlineTimer(5000)) ? 1 : 0;
+        jobDone.release();
+    });
+
+    QVERIFY(jobDone.tryAcquire(1, kWaitMs));
+    QCOMPARE(returned.load(), 1); // the sibling ended; only the calling thread was skipped
+    QVERIFY(QTest::qWaitFor([&pool] { return pool.alive() == 0; }, kWaitMs));
+    QVERIFY(pool.shutdown(waitDeadline()));
+}
+
+void tst_Shutdown::shutdownTwice()
+{
+    Pool pool({.maxChildren = 2});
+    std::atomic<int> runs{0};
+    for (int i = 0; i < 5; ++i)
+        pool.submit([&runs] { ++runs; });
+
+    QVERIFY(pool.shutdown(waitDeadline()));
+    QVERIFY(pool.shutdown(waitDeadline()));
+    QVERIFY(pool.shutdown(waitDeadline(), true));
+
+    QCOMPARE(runs.load(), 5);
+    QVERIFY(pool.isShutdown());
+    QCOMPARE(pool.alive(), 0);
+}
+
+void tst_Shutdown::shutdownAllNowDropsPendingJobs()
+{
+    BlockedPool a;
+    BlockedPool b;
+    QVERIFY(a.block());
+    QVERIFY(b.block());
+    std::atomic<int> runs{0};
+    for (int i = 0; i < 5; ++i) {
+        a.pool.submit([&runs] { ++runs; });
+        b.pool.submit([&runs] { ++runs; });
+    }
+    std::thread opener([&] {
+        spinUntil([&] { return a.pool.isShutdown() && b.pool.isShutdown(); });
+        a.gate.open();
+        b.gate.open();
+    });
+
+    const bool ended = FastThreadPool::shutdownAll(true);
+
+    opener.join();
+    QVERIFY(ended);
+    QCOMPARE(runs.load(), 0);
+    for (BlockedPool *f : {&a, &b}) {
+        QVERIFY(f->pool.isShutdown());
+        QVERIFY(f->gate.finished); // the running job was not interrupted
+        QVERIFY(!f->gate.timedOut);
+        QCOMPARE(f->pool.alive(), 0);
+        QCOMPARE(f->pool.pending(), 0);
+        QVERIFY(f->pool.jobs().isEmpty());
+    }
+}
+
+void tst_Shutdown::shutdownAllLaterFinishesQueuedJobs()
+{
+    BlockedPool a;
+    BlockedPool b;
+    QVERIFY(a.block());
+    QVERIFY(b.block());
+    std::atomic<int> runsA{0};
+    std::atomic<int> runsB{0};
+    constexpr int queued = 5;
+    for (int i = 0; i < queued; ++i) {
+        a.pool.submit([&runsA] { ++runsA; });
+        b.pool.submit([&runsB] { ++runsB; });
+    }
+    std::thread opener([&] {
+        spinUntil([&] { return a.pool.isShutdown() && b.pool.isShutdown(); });
+        a.gate.open();
+        b.gate.open();
+    });
+
+    const bool ended = FastThreadPool::shutdownAll(false);
+
+    opener.join();
+    QVERIFY(ended);
+    QCOMPARE(runsA.load(), queued);
+    QCOMPARE(runsB.load(), queued);
+    for (BlockedPool *f : {&a, &b}) {
+        QVERIFY(f->pool.isShutdown());
+        QCOMPARE(f->pool.alive(), 0);
+        QCOMPARE(f->pool.pending(), 0);
+    }
+}
+
+void tst_Shutdown::shutdownAllSkipsDestroyedPools()
+{
+    auto doomed = std::make_unique<Pool>(PoolOptions{.maxChildren = 1});
+    doomed->submit([] { return 1; });
+    doomed.reset();
+    Pool live({.maxChildren = 1});
+    live.submit([] { return 2; });
+
+    QVERIFY(FastThreadPool::shutdownAll(true));
+
+    QVERIFY(live.isShutdown());
+    QCOMPARE(live.alive(), 0);
+    QVERIFY(live.jobs().isEmpty());
+}
+
+void tst_Shutdown::shutdownWaitsForDoneCallback()
+{
+    Gate callbackGate;
+    QMutex mutex;
+    QList<int> handled;
+    std::atomic<bool> firstCall{true};
+    std::atomic<bool> handledBeforeOpen{false};
+    constexpr int count = 10;
+    Pool pool({.maxChildren = 2, .doneCallback = [&](const FastThreadPool::Result &result) {
+                   if (firstCall.exchange(false)) {
+                       callbackGate.started.release();
+                       if (!callbackGate.opened.tryAcquire(1, kSafetyMs))
+                           callbackGate.timedOut = true;
+                   }
+                   QMutexLocker lock(&mutex);
+                   handled.append(result.value.toInt());
+               }});
+    auto guard = qScopeGuard([&callbackGate] { callbackGate.open(1000); });
+    for (int i = 0; i < count; ++i)
+        pool.submit([i] { return i; });
+    QVERIFY(callbackGate.waitStarted()); // the callback thread is busy with the first one
+    std::thread opener([&] {
+        spinUntil([&pool] { return pool.isShutdown(); });
+        QMutexLocker lock(&mutex);
+        handledBeforeOpen = !handled.isEmpty();
+        lock.unlock();
+        callbackGate.open();
+    });
+
+    const bool ended = pool.shutdown(waitDeadline());
+
+    opener.join();
+    QVERIFY(ended);
+    QVERIFY(!handledBeforeOpen); // shutdown() really had to wait for the callback thread
+    QVERIFY(!callbackGate.timedOut);
+    QMutexLocker lock(&mutex);
+    QList<int> sorted = handled;
+    std::sort(sorted.begin(), sorted.end());
+    QList<int> expected(count);
+    std::iota(expected.begin(), expected.end(), 0);
+    QCOMPARE(sorted, expected);
+}
+
+QTEST_GUILESS_MAIN(tst_Shutdown)
+#include "tst_shutdown.moc"

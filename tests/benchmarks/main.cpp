@@ -1,0 +1,41 @@
+// FastThreadPool benchmarks: peers side by side in one process.
+//   fastthreadpool_benchmarks [--quick] [--rounds N] [--json FILE] [--filter TEXT]
+#include "harness.h"
+#include "workloads.h"
+
+#include <QtCore/qcommandlineparser.h>
+#include <QtCore/qcoreapplication.h>
+#include <QtCore/qthread.h>
+
+#include <cstdio>
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription("FastThreadPool against QThreadPool, QtConcurrent, oneTBB, "
+                                     "Boost.Asio and textbook baselines, side by side.");
+    parser.addHelpOption();
+    parser.addOption({"quick", "Smoke run: 2 rounds, small sizes."});
+    parser.addOption({"rounds", "Rounds per workload (default 15).", "N", "15"});
+    parser.addOption({"json", "Write the summary as JSON to FILE.", "FILE"});
+    parser.addOption({"filter", "Only workloads whose name contains TEXT.", "TEXT"});
+    parser.process(app);
+
+    Bench::Options options;
+    options.quick = parser.isSet("quick");
+    options.rounds = options.quick ? 2 : parser.value("rounds").toInt();
+    options.json = parser.value("json");
+    options.filter = parser.value("filter");
+
+    std::printf("FastThreadPool benchmarks: %d cores, %d rounds%s\n", QThread::idealThreadCount(),
+                options.rounds, options.quick ? " (quick)" : "");
+    std::vector<Bench::Workload> workloads = Bench::jobWorkloads(options);
+    for (auto &w : Bench::semaphoreWorkloads(options))
+        workloads.push_back(std::move(w));
+    const auto records = Bench::run(workloads, options);
+    Bench::printTable(records);
+    if (!options.json.isEmpty())
+        Bench::writeJson(records, options.json);
+    return 0;
+}

@@ -1,0 +1,15 @@
+# The README's first C++ block must be examples/console/quickstart.cpp, which the build
+# compiles: the example a newcomer copies always compiles.
+file(READ "${SOURCE_DIR}/README.md" readme)
+file(READ "${SOURCE_DIR}/examples/console/quickstart.cpp" example)
+string(FIND "${readme}" "```cpp\n" start)
+if(start EQUAL -1)
+    message(FATAL_ERROR "README.md has no C++ block")
+endif()
+math(EXPR start "${start} + 7")
+string(SUBSTRING "${readme}" ${start} -1 rest)
+string(FIND "${rest}" "```" end)
+string(SUBSTRING "${rest}" 0 ${end} block)
+if(NOT block STREQUAL example)
+    message(FATAL_ERROR "README.md's first C++ block differs from examples/console/quickstart.cpp")
+endif()
