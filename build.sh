@@ -62,7 +62,7 @@ sanitizers)
     deps
     # Qt itself is not instrumented: tests synchronise through the project's own Semaphore
     # or the standard library, which the sanitizers see.
-    export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
+    export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp"
     export ASAN_OPTIONS="detect_leaks=1 halt_on_error=1"
     export UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1"
     common=(-DFASTTHREADPOOL_BUILD_EXAMPLES=OFF -DFASTTHREADPOOL_BUILD_BENCHMARKS=OFF

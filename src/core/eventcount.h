@@ -6,6 +6,7 @@
 //   notifier: changeState(); ec.notifyAll();
 #pragma once
 
+#include "core/barrier.h"
 #include "core/futex.h"
 
 #include <atomic>
@@ -21,10 +22,10 @@ public:
 
     Key prepareWait() noexcept
     {
-        // seq_cst RMW + fence: the waiter is announced before it re-checks the condition
-        // (Dekker pair with the fence in notifyAll()).
+        // seq_cst RMW + barrier: the waiter is announced before it re-checks the condition
+        // (Dekker pair with the barrier in notifyAll()).
         m_waiters.fetch_add(1, std::memory_order_seq_cst);
-        std::atomic_thread_fence(std::memory_order_seq_cst);
+        storeLoadBarrier();
         // acquire: a notification that bumped the epoch made its state change visible.
         return m_epoch.load(std::memory_order_acquire);
     }
@@ -48,10 +49,8 @@ public:
 
     void notifyAll() noexcept
     {
-        // seq_cst fence: the caller's state change is ordered before reading m_waiters.
-        std::atomic_thread_fence(std::memory_order_seq_cst);
-        // relaxed: the fence above already orders this load.
-        if (m_waiters.load(std::memory_order_relaxed) == 0)
+        // The caller's state change is ordered before reading m_waiters.
+        if (loadAfterBarrier(m_waiters) == 0)
             return;
         // release: waiters that see the new epoch also see the state change.
         m_epoch.fetch_add(1, std::memory_order_release);

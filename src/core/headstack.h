@@ -1,6 +1,8 @@
 // Private: the head of the job deque, for submitFirst: a lock-free LIFO (Treiber) stack.
 // The top word packs the record pointer with a tag that changes on every update, so a pop
 // that read a stale top fails its CAS instead of corrupting the stack (the ABA problem).
+// Records are never freed while the pool lives (see JobStore), so reading a stale record's
+// link is safe.
 #pragma once
 
 #include "core/jobrecord.h"
@@ -13,9 +15,6 @@ namespace FastThreadPool::detail {
 class HeadStack
 {
 public:
-    //! `readers` counts pops in flight so that record memory is not freed under them.
-    explicit HeadStack(std::atomic<int> &readers) noexcept : m_readers(readers) { }
-
     void push(JobRecord *record) noexcept
     {
         // relaxed: a hint for the CAS, which publishes with release.
@@ -30,11 +29,6 @@ public:
 
     JobRecord *pop() noexcept
     {
-        // relaxed: the cheap "empty" test every worker does before each FIFO pop.
-        if (!pointer(m_top.load(std::memory_order_relaxed)))
-            return nullptr;
-        // seq_cst: announce the read before touching any record (pair with JobStore).
-        m_readers.fetch_add(1, std::memory_order_seq_cst);
         // acquire: the pushed record's contents and `next` are visible.
         std::uint64_t top = m_top.load(std::memory_order_acquire);
         JobRecord *record;
@@ -46,7 +40,6 @@ public:
                                             std::memory_order_acquire))
                 break;
         }
-        m_readers.fetch_sub(1, std::memory_order_release); // release: our reads are done
         return record;
     }
 
@@ -74,7 +67,6 @@ private:
     }
 
     alignas(64) std::atomic<std::uint64_t> m_top{0};
-    std::atomic<int> &m_readers;
 };
 
 } // namespace FastThreadPool::detail

@@ -1,63 +1,64 @@
-// Private: the pool's job deque. submit() appends to a lock-free FIFO (moodycamel's
-// ConcurrentQueue), submitFirst() pushes on a lock-free LIFO stack; workers pop the stack
-// first, then the FIFO. That is exactly the order of a deque fed at both ends
-// (D, C, A, B for submit A, submit B, submitFirst C, submitFirst D).
+// Private: the pool's job deque.
+//
+// The tail (submit) is the id sequence itself: ids are handed out in order, so a shared
+// ticket walking the ids in order is a FIFO. A worker takes the next ticket with one CAS
+// and finds the job in the ticket's record; records queued elsewhere (at the head, refused,
+// cancelled) are passed over. A ticket whose submitter has not published its record yet is
+// waited for briefly, then marked skipped, so a submitter preempted mid-submit never
+// blocks the workers (lock-free); that submitter then queues its record on the late list.
+//
+// The head (submitFirst) is a lock-free LIFO stack. Workers pop the stack first, then the
+// late list, then the tail: exactly a deque's order (D, C, A, B for submit A, submit B,
+// submitFirst C, submitFirst D).
 #pragma once
 
 #include "core/headstack.h"
-#include "core/jobrecord.h"
+#include "core/jobstore.h"
 
-#include <concurrentqueue/concurrentqueue.h>
-
-#include <memory>
+#include <atomic>
+#include <deque>
+#include <mutex>
 
 namespace FastThreadPool::detail {
 
 class JobQueue
 {
 public:
-    explicit JobQueue(std::atomic<int> &stackReaders) : m_head(stackReaders) { }
+    explicit JobQueue(JobStore &store) : m_store(store) { }
 
-    void push(JobRecord *record)
-    {
-        if (record->placement == Placement::Head)
-            m_head.push(record);
-        else
-            m_tail.enqueue(record);
-    }
+    //! Queues a claimed record whose task is set.
+    void publish(const JobStore::Claim &claim, Placement where);
+    //! Marks a claimed record whose submit was refused; its life share is the caller's.
+    void refuse(const JobStore::Claim &claim);
 
-    //! A worker's handle: remembers which producer sub-queue it drained last.
+    //! A worker's handle. Shares of life it ends go to `retire` (flush it before sleeping).
     class Consumer
     {
     public:
-        explicit Consumer(JobQueue &queue) : m_queue(queue), m_token(queue.m_tail) { }
-        JobRecord *pop()
-        {
-            if (JobRecord *record = m_queue.m_head.pop())
-                return record;
-            JobRecord *record = nullptr;
-            m_queue.m_tail.try_dequeue(m_token, record);
-            return record;
-        }
+        Consumer(JobQueue &queue, RetireBatch &retire) : m_queue(queue), m_retire(retire) { }
+        //! The next job to run (its word said Pending when taken), or nullptr.
+        JobRecord *pop();
 
     private:
+        JobRecord *popTail();
+        JobBlock *block(std::uint64_t index);
+
         JobQueue &m_queue;
-        moodycamel::ConsumerToken m_token;
+        RetireBatch &m_retire;
+        JobBlock *m_block = nullptr;
+        std::uint64_t m_blockIndex = JobBlock::kUnused;
+        std::uint64_t m_knownNext = 0; // ids below this are claimed
     };
 
-    //! Pop without a consumer token (draining by cancelAll/clear).
-    JobRecord *pop()
-    {
-        if (JobRecord *record = m_head.pop())
-            return record;
-        JobRecord *record = nullptr;
-        m_tail.try_dequeue(record);
-        return record;
-    }
-
 private:
+    JobRecord *popLate();
+
+    JobStore &m_store;
     HeadStack m_head;
-    moodycamel::ConcurrentQueue<JobRecord *> m_tail;
+    alignas(64) std::atomic<std::uint64_t> m_ticket{1}; // the next id the tail hands out
+    alignas(64) std::atomic<bool> m_hasLate{false};
+    std::mutex m_lateMutex;
+    std::deque<JobRecord *> m_late;
 };
 
 } // namespace FastThreadPool::detail

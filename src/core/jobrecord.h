@@ -1,4 +1,5 @@
-// Private: one submitted job, stored in the slot its id selects (see JobStore).
+// Private: one submitted job, stored in the slot its id selects (see JobStore). One cache
+// line, so handing a job from the submitting core to a worker moves one line.
 #pragma once
 
 #include <fastthreadpool/task.h>
@@ -8,29 +9,47 @@
 
 namespace FastThreadPool::detail {
 
-struct JobBlock;
-
-enum class JobState : std::uint32_t {
-    Empty,     // slot not (yet) written by the submitter that claimed its id
+enum class JobState : std::uint64_t {
+    Unused,    // a fresh slot (word 0): never held a job
     Pending,   // queued; whoever moves it on by CAS owns the task
     Running,   // a worker took it
-    Cancelled, // cancel() or clear() took it: it never runs
+    Cancelled, // cancel() or cancelAll() took it: it never runs
     Finished,  // ran to its end
+    Refused,   // its submit threw (the pool was stopped): there is no job
+    Skipped,   // a worker passed its ticket before the submitter published it
+};
+
+/*!
+    A record's life in one atomic word: the id it currently holds, where it was queued and
+    its state. Publishing a job is writing this word; a word holding an older id means
+    "not published yet" (slots are reused).
+*/
+struct JobWord
+{
+    static constexpr std::uint64_t make(std::uint64_t id, Placement where, JobState state) noexcept
+    {
+        return (id << 4) | (where == Placement::Head ? 8u : 0u) | std::uint64_t(state);
+    }
+    static constexpr std::uint64_t id(std::uint64_t word) noexcept { return word >> 4; }
+    static constexpr Placement placement(std::uint64_t word) noexcept
+    {
+        return (word & 8u) ? Placement::Head : Placement::Tail;
+    }
+    static constexpr JobState state(std::uint64_t word) noexcept { return JobState(word & 7u); }
+    static constexpr std::uint64_t with(std::uint64_t word, JobState state) noexcept
+    {
+        return (word & ~std::uint64_t(7)) | std::uint64_t(state);
+    }
 };
 
 struct alignas(64) JobRecord
 {
-    // Pending -> Running | Cancelled by CAS decides who owns `task`.
-    std::atomic<JobState> state{JobState::Empty};
-    Placement placement = Placement::Tail;
-    std::uint64_t id = 0;
-    // Link of the head (submitFirst) stack. Atomic because a popper may read it while the
-    // record is being reused (the stack's tag then makes that popper retry).
+    std::atomic<std::uint64_t> word{0};
+    // Link of the head (submitFirst) stack.
     std::atomic<JobRecord *> next{nullptr};
-    JobBlock *block = nullptr;
     Task task;
 };
 
-static_assert(sizeof(JobRecord) == 128, "a job record is two cache lines");
+static_assert(sizeof(JobRecord) == 64, "a job record is one cache line");
 
 } // namespace FastThreadPool::detail

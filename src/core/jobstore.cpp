@@ -1,49 +1,32 @@
 #include "core/jobstore.h"
 
-#include <algorithm>
-
 namespace FastThreadPool::detail {
-
-namespace {
-// Free blocks kept for reuse; beyond this a burst's memory goes back to the allocator.
-constexpr std::size_t kMaxFreeBlocks = 8;
-
-void resetRecords(JobBlock *block)
-{
-    for (JobRecord &record : block->records) {
-        // relaxed: the block is unreachable here; publication happens through `index`.
-        record.state.store(JobState::Empty, std::memory_order_relaxed);
-        record.next.store(nullptr, std::memory_order_relaxed);
-        record.block = block;
-    }
-}
-} // namespace
 
 JobStore::JobStore() = default;
 
 JobStore::~JobStore()
 {
-    for (auto &entry : m_blocks) {
-        for (JobRecord &record : entry.second->records)
-            record.task.reset();
-        delete entry.second;
-    }
-    for (JobBlock *block : m_free)
+    for (JobBlock *block : m_all) {
+        for (JobRecord &record : block->records)
+            record.task.reset(); // jobs never run (a soon shutdown) die with the store
         delete block;
+    }
 }
 
-JobRecord *JobStore::claim()
+JobStore::Claim JobStore::claim()
 {
-    // seq_cst: the claim is the "I am submitting" announcement that shutdown reads.
-    const std::uint64_t id = m_next.fetch_add(1, std::memory_order_seq_cst);
-    const std::uint64_t index = id / JobBlock::kSize;
-    // acquire (both): the block's reset records are visible once its index matches.
+    std::uint64_t id;
+    do {
+        // seq_cst: the claim is the "I am submitting" announcement that shutdown reads.
+        id = m_next.fetch_add(1, std::memory_order_seq_cst);
+    } while (id % JobBlock::kSlots == 0); // a block header's slot
+    const std::uint64_t index = id / JobBlock::kSlots;
+    // acquire (both): the block's state is visible once its index matches. Blocks are never
+    // freed, so reading a stale m_current is harmless.
     JobBlock *block = m_current.load(std::memory_order_acquire);
-    if (!block || block->index.load(std::memory_order_acquire) != index)
+    if (!block || block->header.index.load(std::memory_order_acquire) != index)
         block = blockFor(index);
-    JobRecord *record = &block->records[id % JobBlock::kSize];
-    record->id = id;
-    return record;
+    return {&block->slot(id), id};
 }
 
 JobBlock *JobStore::blockFor(std::uint64_t index)
@@ -58,50 +41,39 @@ JobBlock *JobStore::blockFor(std::uint64_t index)
         m_free.pop_back();
     } else {
         block = new JobBlock;
-        resetRecords(block);
+        m_all.push_back(block);
     }
     // relaxed: published by the release store of `index` below.
-    // Id 0 is never handed out: its slot starts retired.
-    block->retired.store(index == 0 ? 1 : 0, std::memory_order_relaxed);
+    block->header.retired.store(0, std::memory_order_relaxed);
     // release: claim() acquires `index` before touching the records.
-    block->index.store(index, std::memory_order_release);
+    block->header.index.store(index, std::memory_order_release);
     m_blocks.emplace(index, block);
     JobBlock *current = m_current.load(std::memory_order_relaxed); // relaxed: under m_mutex
-    if (!current || current->index.load(std::memory_order_relaxed) < index
-        || current->index.load(std::memory_order_relaxed) == JobBlock::kUnused)
+    if (!current || current->header.index.load(std::memory_order_relaxed) == JobBlock::kUnused
+        || current->header.index.load(std::memory_order_relaxed) < index)
         m_current.store(block, std::memory_order_release); // release: see claim()
     return block;
 }
 
 void JobStore::retire(JobBlock *block, std::uint32_t count)
 {
-    // acq_rel: our last touches of the records happen before the recycler's reset
-    // (release), and the recycler sees every other retirer's touches (acquire).
-    if (block->retired.fetch_add(count, std::memory_order_acq_rel) + count == JobBlock::kSize)
+    // acq_rel: our last touches of the records happen before the recycler's reuse
+    // (release), and the recycler sees every other share's touches (acquire).
+    if (block->header.retired.fetch_add(count, std::memory_order_acq_rel) + count
+        == JobBlock::kShares)
         recycle(block);
 }
 
 void JobStore::recycle(JobBlock *block)
 {
-    bool keep = true;
-    {
-        std::lock_guard lock(m_mutex);
-        m_blocks.erase(block->index.load(std::memory_order_relaxed)); // relaxed: under m_mutex
-        // relaxed: only this thread owns the block now; claim() re-checks the index.
-        block->index.store(JobBlock::kUnused, std::memory_order_relaxed);
-        if (m_current.load(std::memory_order_relaxed) == block) // relaxed: under m_mutex
-            m_current.store(nullptr, std::memory_order_relaxed);
-        resetRecords(block);
-        // seq_cst: Dekker pair with JobQueue's stack pop, which announces itself in
-        // m_stackReaders before reading a record; while one may read, keep the memory.
-        std::atomic_thread_fence(std::memory_order_seq_cst);
-        keep = m_free.size() < kMaxFreeBlocks
-               || m_stackReaders.load(std::memory_order_relaxed) > 0;
-        if (keep)
-            m_free.push_back(block);
-    }
-    if (!keep)
-        delete block;
+    std::lock_guard lock(m_mutex);
+    m_blocks.erase(block->header.index.load(std::memory_order_relaxed)); // relaxed: under lock
+    // relaxed: claim() re-checks the index under the lock before using a block. The records
+    // keep their last words (older ids): every reader compares the id in the word.
+    block->header.index.store(JobBlock::kUnused, std::memory_order_relaxed);
+    if (m_current.load(std::memory_order_relaxed) == block) // relaxed: under m_mutex
+        m_current.store(nullptr, std::memory_order_relaxed);
+    m_free.push_back(block);
 }
 
 } // namespace FastThreadPool::detail

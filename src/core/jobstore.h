@@ -1,7 +1,13 @@
 // Private: where job records live. Ids are handed out in order and id N lives in slot
-// N % 256 of block N / 256, so a submit needs no allocation and cancel(id) finds its record
-// without scanning any queue. A block returns to a free list once all 256 of its records
-// are retired (popped from the queue and finished with).
+// N % 256 of block N / 256 (slot 0 of every block is the block's header, so ids that are
+// multiples of 256 are never handed out). A submit therefore needs no allocation, and
+// cancel(id) finds its record without scanning any queue.
+//
+// Every record has two shares of life: one ends when the FIFO passes its ticket, the other
+// when the job's life ends (run, cancelled, refused). A block whose 2 x 255 shares ended
+// goes back to the free list. Blocks are never freed while the store lives, so a stale
+// pointer to a record always points into valid memory (the stack and the claim cache rely
+// on it); the store's memory is that of its peak number of jobs alive at once.
 #pragma once
 
 #include "core/jobrecord.h"
@@ -15,18 +21,31 @@
 
 namespace FastThreadPool::detail {
 
-struct JobBlock
+struct alignas(16384) JobBlock
 {
-    static constexpr std::uint64_t kSize = 256;
+    static constexpr std::uint64_t kSlots = 256; // slot 0 is this header
+    static constexpr std::uint32_t kShares = 2 * (kSlots - 1);
 
-    // Which ids this block holds (id / kSize), or kUnused while on the free list.
-    std::atomic<std::uint64_t> index;
-    // Records whose life is over; at kSize the block is recycled.
-    std::atomic<std::uint32_t> retired{0};
-    JobRecord records[kSize];
+    struct alignas(64) Header
+    {
+        // Which ids this block holds (id / kSlots); kUnused on the free list.
+        std::atomic<std::uint64_t> index{kUnused};
+        // Shares of life ended; at kShares the block is recycled.
+        std::atomic<std::uint32_t> retired{0};
+    } header;
+    JobRecord records[kSlots - 1];
 
     static constexpr std::uint64_t kUnused = ~std::uint64_t(0);
+
+    JobRecord &slot(std::uint64_t id) noexcept { return records[(id % kSlots) - 1]; }
+    static JobBlock *of(const JobRecord *record) noexcept
+    {
+        return reinterpret_cast<JobBlock *>(reinterpret_cast<std::uintptr_t>(record)
+                                            & ~std::uintptr_t(alignof(JobBlock) - 1));
+    }
 };
+
+static_assert(sizeof(JobBlock) == 16384, "a block is 256 cache lines");
 
 class JobStore
 {
@@ -36,28 +55,45 @@ public:
     JobStore(const JobStore &) = delete;
     JobStore &operator=(const JobStore &) = delete;
 
-    //! Claims the next id (1, 2, ...) and returns its empty record.
-    JobRecord *claim();
+    struct Claim
+    {
+        JobRecord *record;
+        std::uint64_t id;
+    };
+    //! Claims the next id and returns its record (whose task is empty).
+    Claim claim();
 
-    //! Number of ids claimed so far.
+    //! One past the highest id handed out so far (ids below it are claimed or headers).
+    std::uint64_t nextId() const noexcept
+    {
+        // seq_cst: pairs with claim(); see PoolPrivate::submit for the shutdown handshake.
+        return m_next.load(std::memory_order_seq_cst);
+    }
+    //! The number of ids handed out (headers excluded).
     std::uint64_t claimed() const noexcept
     {
-        // seq_cst: pairs with claim(); see Pool::Private::submit for the shutdown handshake.
-        return m_next.load(std::memory_order_seq_cst) - 1;
+        const std::uint64_t last = nextId() - 1;
+        return last - last / JobBlock::kSlots;
     }
 
-    //! Ends the life of `count` records of `block` (batched by RetireBatch).
+    //! The block holding `id`, created if no submitter made it yet. The caller must hold a
+    //! share of some record of that block (or know one is unclaimed), so it stays live.
+    JobBlock *blockFor(std::uint64_t index);
+
+    //! Ends `count` shares of life of records in `block` (batched by RetireBatch).
     void retire(JobBlock *block, std::uint32_t count);
 
-    //! Calls fn(record) for the record of `id` under the store lock, if its block is live.
+    //! Calls fn(record, id) for the record of `id` under the store lock, if its block is live.
     template <class Fn>
     bool withRecord(std::uint64_t id, Fn &&fn)
     {
+        if (id % JobBlock::kSlots == 0)
+            return false;
         std::lock_guard lock(m_mutex);
-        auto it = m_blocks.find(id / JobBlock::kSize);
+        auto it = m_blocks.find(id / JobBlock::kSlots);
         if (it == m_blocks.end())
             return false;
-        return fn(it->second->records[id % JobBlock::kSize]);
+        return fn(it->second->slot(id));
     }
 
     //! Calls fn(record) for every record of every live block, in id order, under the lock.
@@ -75,24 +111,20 @@ public:
                 fn(record);
     }
 
-    //! True while a head-stack pop may be reading a record; blocks are then kept, not freed.
-    std::atomic<int> &stackReaders() noexcept { return m_stackReaders; }
-
 private:
-    JobBlock *blockFor(std::uint64_t index);
     void recycle(JobBlock *block);
 
-    // seq_cst counter of ids: see claimed().
+    // seq_cst counter of ids: see nextId().
     alignas(64) std::atomic<std::uint64_t> m_next{1};
-    // Block of the most recent ids: claim() skips the lock while it matches.
+    // The newest block: claim() skips the lock while it holds the claimed id.
     std::atomic<JobBlock *> m_current{nullptr};
-    alignas(64) std::atomic<int> m_stackReaders{0};
-    std::mutex m_mutex;
+    alignas(64) std::mutex m_mutex;
     std::unordered_map<std::uint64_t, JobBlock *> m_blocks;
     std::vector<JobBlock *> m_free;
+    std::vector<JobBlock *> m_all; // every block ever made, freed with the store
 };
 
-//! Per-thread batching of retire(): one atomic add per block instead of one per record.
+//! Per-thread batching of retire(): one atomic add per block instead of one per share.
 class RetireBatch
 {
 public:
@@ -101,13 +133,14 @@ public:
     RetireBatch(const RetireBatch &) = delete;
     RetireBatch &operator=(const RetireBatch &) = delete;
 
-    void add(JobRecord *record)
+    void add(JobRecord *record, std::uint32_t shares = 1)
     {
-        if (record->block != m_block) {
+        JobBlock *block = JobBlock::of(record);
+        if (block != m_block) {
             flush();
-            m_block = record->block;
+            m_block = block;
         }
-        ++m_count;
+        m_count += shares;
     }
     void flush()
     {

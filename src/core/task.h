@@ -1,6 +1,7 @@
 // Public (detail): the type-erased job a Pool stores. Templates in pool.h build one in the
 // caller's code; the library moves it into a job record and runs it on a worker.
-// Callables up to Task::kInlineSize bytes live inline: no heap allocation per job.
+// Callables up to Task::kInlineSize bytes (a function and a few captured pointers or
+// numbers) live inline: no heap allocation per job.
 #pragma once
 
 #include <cstddef>
@@ -68,8 +69,10 @@ struct HeapOps
 class Task
 {
 public:
-    static constexpr std::size_t kInlineSize = 80;
-    static constexpr std::size_t kInlineAlign = 16;
+    // A job record is one cache line: 40 bytes of it hold the closure (larger closures,
+    // or ones aligned beyond 8, live on the heap).
+    static constexpr std::size_t kInlineSize = 40;
+    static constexpr std::size_t kInlineAlign = 8;
 
     Task() noexcept = default;
 

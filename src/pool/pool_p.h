@@ -69,7 +69,7 @@ public:
 
     EventCount m_progress; // results arrived, a job ended, a thread went idle
     JobStore m_store;
-    JobQueue m_queue;
+    JobQueue m_queue{m_store};
     Delivery m_delivery;
 
     // Wake-ups for sleeping workers: a submit that sees a sleeper claims it and releases
@@ -91,7 +91,8 @@ public:
 
 private:
     std::uint64_t unfinishedJobs(std::uint64_t &running) const;
-    void wakeOrSpawn();
+    bool needsChild() const noexcept;
+    void wakeOrSpawn(bool allChildrenBusy);
     void spawnWorker();
     void stopWorkers(int mode);
 };

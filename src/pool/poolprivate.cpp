@@ -2,6 +2,8 @@
 
 #include "pool/poolthread.h"
 
+#include "core/barrier.h"
+
 #include <QtCore/qthread.h>
 
 #include <algorithm>
@@ -38,7 +40,6 @@ PoolPrivate::PoolPrivate(Pool &pool, PoolOptions opts)
       maxChildren(resolveMaxChildren(options.maxChildren)),
       namePrefix(options.childNamePrefix.isEmpty() ? QStringLiteral("ThreadPool")
                                                    : options.childNamePrefix),
-      m_queue(m_store.stackReaders()),
       m_delivery(options, m_progress)
 {
 }
@@ -59,31 +60,35 @@ void PoolPrivate::requireRunning(const char *caller) const
 JobId PoolPrivate::submit(Task &&task, Placement where, const char *caller)
 {
     requireRunning(caller);
-    JobRecord *record = m_store.claim();
+    const JobStore::Claim claim = m_store.claim();
     // seq_cst: the claim (a seq_cst RMW) is visible to a concurrent shutdown before it
     // reads the unfinished count, or we see its stop flag here and back out.
     if (m_stopped.load(std::memory_order_seq_cst)) {
-        m_store.retire(record->block, 1);
+        m_queue.refuse(claim);
+        m_store.retire(JobBlock::of(claim.record), 1);
         jobsEnded(1);
         throw PoolStopped(std::string(caller) + ": the pool was stopped during the call");
     }
-    // Read before publishing: once queued, the record may run, retire and be reused.
-    const JobId id = record->id;
-    record->placement = where;
-    record->task = std::move(task);
-    // release: the worker or canceller that moves the state on sees the task.
-    record->state.store(JobState::Pending, std::memory_order_release);
-    m_queue.push(record);
-    wakeOrSpawn();
-    return id;
+    claim.record->task = std::move(task);
+    // Looked at before publishing: an idle child may take the job at once and so look busy.
+    const bool allChildrenBusy = needsChild();
+    m_queue.publish(claim, where);
+    wakeOrSpawn(allChildrenBusy);
+    return claim.id;
 }
 
-void PoolPrivate::wakeOrSpawn()
+bool PoolPrivate::needsChild() const noexcept
 {
-    // seq_cst fence: the push above is ordered before reading m_sleepers (Dekker pair with
+    // relaxed (both): a hint; spawnWorker() decides again under the lock.
+    const int workers = m_workers.load(std::memory_order_relaxed);
+    return workers < maxChildren && m_workersBusy.load(std::memory_order_relaxed) >= workers;
+}
+
+void PoolPrivate::wakeOrSpawn(bool allChildrenBusy)
+{
+    // The push above is ordered before reading m_sleepers (Dekker pair with
     // registerSleeper(), which announces itself and then looks at the queue again).
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    int sleepers = m_sleepers.load(std::memory_order_relaxed); // relaxed: fenced above
+    int sleepers = loadAfterBarrier(m_sleepers);
     while (sleepers > 0) {
         // relaxed: claiming a sleeper only decides who releases its token.
         if (m_sleepers.compare_exchange_weak(sleepers, sleepers - 1,
@@ -92,20 +97,18 @@ void PoolPrivate::wakeOrSpawn()
             return;
         }
     }
-    // relaxed (both): a hint; spawnWorker() decides again under the lock.
-    const int workers = m_workers.load(std::memory_order_relaxed);
-    if (workers < maxChildren && m_workersBusy.load(std::memory_order_relaxed) >= workers)
+    // A new child only when none was idle at the submit, and below maxChildren.
+    if (allChildrenBusy)
         spawnWorker();
 }
 
 void PoolPrivate::spawnWorker()
 {
     std::lock_guard lock(m_threadsMutex);
-    // relaxed: all three change only under m_threadsMutex, or (busy) only downwards by
-    // idling workers, which can only make us skip a spawn an idle worker makes unneeded.
+    // relaxed: m_workers and m_stopped change only under m_threadsMutex. The busy count
+    // is a statistic here: a new child starts busy, as it is about to take a job.
     const int workers = m_workers.load(std::memory_order_relaxed);
-    if (workers >= maxChildren || m_workersBusy.load(std::memory_order_relaxed) < workers
-        || m_stopped.load(std::memory_order_relaxed))
+    if (workers >= maxChildren || m_stopped.load(std::memory_order_relaxed))
         return;
     auto thread = std::make_shared<WorkerThread>(
             *this, namePrefix + QLatin1Char('-') + QString::number(m_nextThreadNumber++));
@@ -133,16 +136,18 @@ void PoolPrivate::startMapThreads(int count, MapBody body)
 
 void PoolPrivate::runJob(JobRecord *record, RetireBatch &retire, JobProgress &progress)
 {
-    JobState expected = JobState::Pending;
-    // acquire: the submitter's task is visible; a cancelled record is skipped.
-    if (record->state.compare_exchange_strong(expected, JobState::Running,
-                                              std::memory_order_acquire,
-                                              std::memory_order_relaxed)) {
+    // acquire: the submitter's task is visible.
+    std::uint64_t word = record->word.load(std::memory_order_acquire);
+    // acquire: as above; a cancelled record is only retired.
+    if (JobWord::state(word) == JobState::Pending
+        && record->word.compare_exchange_strong(word, JobWord::with(word, JobState::Running),
+                                                std::memory_order_acquire,
+                                                std::memory_order_relaxed)) {
         progress.inJob.store(true, std::memory_order_relaxed); // relaxed: see JobProgress
-        JobContext context(m_delivery, record->id);
+        JobContext context(m_delivery, JobWord::id(word));
         record->task.run(context);
-        // relaxed: only cancel() and jobs() read it, and they only skip non-pending ones.
-        record->state.store(JobState::Finished, std::memory_order_relaxed);
+        // relaxed: only cancel() and jobs() read it, and they only act on Pending.
+        record->word.store(JobWord::with(word, JobState::Finished), std::memory_order_relaxed);
         progress.inJob.store(false, std::memory_order_release); // release: see JobProgress
         // release: the job's results happen before anyone counts it finished.
         progress.finished.store(progress.finished.load(std::memory_order_relaxed) + 1,
@@ -155,7 +160,7 @@ void PoolPrivate::registerSleeper() noexcept
 {
     // seq_cst RMW + fence: announced before the worker looks at the queue again.
     m_sleepers.fetch_add(1, std::memory_order_seq_cst);
-    std::atomic_thread_fence(std::memory_order_seq_cst);
+    storeLoadBarrier();
 }
 
 void PoolPrivate::unregisterSleeper()
@@ -233,9 +238,10 @@ QList<JobId> PoolPrivate::pendingIds()
     QList<JobId> head;
     QList<JobId> tail;
     m_store.forEachRecord([&](JobRecord &record) {
-        // acquire: a pending record's placement was written before its state.
-        if (record.state.load(std::memory_order_acquire) == JobState::Pending)
-            (record.placement == Placement::Head ? head : tail).append(record.id);
+        // acquire: a pending record's word was published with release.
+        const std::uint64_t word = record.word.load(std::memory_order_acquire);
+        if (JobWord::state(word) == JobState::Pending)
+            (JobWord::placement(word) == Placement::Head ? head : tail).append(JobWord::id(word));
     });
     std::reverse(head.begin(), head.end()); // the head is a stack: newest first
     return head + tail;
@@ -249,19 +255,31 @@ std::vector<std::shared_ptr<PoolThread>> PoolPrivate::threadsSnapshot() const
 
 // ---- cancelling and stopping -----------------------------------------------------------
 
+namespace {
+//! Takes a pending record's task (the caller destroys it outside any lock).
+bool takePending(JobRecord &record, std::uint64_t id, std::vector<Task> &victims)
+{
+    // acquire: we take over the task the submitter wrote.
+    std::uint64_t word = record.word.load(std::memory_order_acquire);
+    if ((id != 0 && JobWord::id(word) != id) || JobWord::state(word) != JobState::Pending)
+        return false;
+    // acquire: as above.
+    if (!record.word.compare_exchange_strong(word, JobWord::with(word, JobState::Cancelled),
+                                             std::memory_order_acquire,
+                                             std::memory_order_relaxed))
+        return false;
+    victims.push_back(std::move(record.task));
+    return true;
+}
+} // namespace
+
 bool PoolPrivate::cancel(JobId id)
 {
-    Task victim; // destroyed after the store lock is released: its destructor is user code
-    const bool cancelled = m_store.withRecord(id, [&](JobRecord &record) {
-        JobState expected = JobState::Pending;
-        // acquire: we take over the task the submitter wrote.
-        if (!record.state.compare_exchange_strong(expected, JobState::Cancelled,
-                                                  std::memory_order_acquire,
-                                                  std::memory_order_relaxed))
-            return false;
-        victim = std::move(record.task);
-        return true;
-    });
+    // The tasks are destroyed after the store lock is released: their destructors are user
+    // code. The record stays queued; whoever meets it next sees Cancelled and retires it.
+    std::vector<Task> victims;
+    const bool cancelled = m_store.withRecord(
+            id, [&](JobRecord &record) { return takePending(record, id, victims); });
     if (cancelled)
         jobsEnded(1);
     return cancelled;
@@ -269,23 +287,10 @@ bool PoolPrivate::cancel(JobId id)
 
 bool PoolPrivate::cancelAll()
 {
-    std::uint64_t cancelled = 0;
-    {
-        RetireBatch retire(m_store);
-        while (JobRecord *record = m_queue.pop()) {
-            JobState expected = JobState::Pending;
-            // acquire: as in cancel().
-            if (record->state.compare_exchange_strong(expected, JobState::Cancelled,
-                                                      std::memory_order_acquire,
-                                                      std::memory_order_relaxed)) {
-                record->task.reset();
-                ++cancelled;
-            }
-            retire.add(record);
-        }
-    }
-    if (cancelled)
-        jobsEnded(cancelled);
+    std::vector<Task> victims;
+    m_store.forEachRecord([&](JobRecord &record) { takePending(record, 0, victims); });
+    if (!victims.empty())
+        jobsEnded(victims.size());
     return true;
 }
 

@@ -59,7 +59,7 @@ bool WorkerThread::shouldExit(StopMode mode) const
 void WorkerThread::work()
 {
     RetireBatch retire(d.m_store);
-    JobQueue::Consumer queue(d.m_queue);
+    JobQueue::Consumer queue(d.m_queue, retire);
     bool busy = true; // spawnWorker() counted this thread busy
     auto setBusy = [&](bool nowBusy) {
         if (busy == nowBusy)
