@@ -30,28 +30,6 @@ Semaphore::Semaphore(int value) : m_count(value)
 
 Semaphore::~Semaphore() = default;
 
-bool Semaphore::tryTakePermit() noexcept
-{
-    // relaxed: only a hint for the CAS below, which carries the ordering.
-    std::int64_t c = m_count.load(std::memory_order_relaxed);
-    while (c > 0) {
-        // acquire: what the releaser wrote before release() becomes visible to us.
-        if (m_count.compare_exchange_weak(c, c - 1, std::memory_order_acquire,
-                                          std::memory_order_relaxed))
-            return true;
-    }
-    return false;
-}
-
-bool Semaphore::acquire(bool blocking)
-{
-    if (tryTakePermit())
-        return true;
-    if (!blocking)
-        return false;
-    return acquireSlow(nullptr);
-}
-
 bool Semaphore::tryAcquire(QDeadlineTimer deadline)
 {
     if (deadline.isForever())
@@ -124,21 +102,21 @@ bool Semaphore::takeToken(const SteadyTime *deadline) noexcept
     }
 }
 
-void Semaphore::release(int n)
+void Semaphore::releaseChecked(int n)
 {
     if (n < 0)
         throw std::invalid_argument("Semaphore::release: n must not be negative (got "
                                     + std::to_string(n) + ")");
-    if (n == 0)
-        return;
-    // release: publishes what this thread wrote to whoever takes the permit.
-    const std::int64_t old = m_count.fetch_add(n, std::memory_order_release);
-    if (old + n > INT_MAX) {
-        m_count.fetch_sub(n, std::memory_order_relaxed);
+    // n == 0: nothing to do
+}
+
+void Semaphore::releaseSlow(std::int64_t old, int n)
+{
+    if (old > std::int64_t(INT_MAX) - n) {
+        m_count.fetch_sub(n, std::memory_order_relaxed); // relaxed: undoing our own add
         throw std::invalid_argument("Semaphore::release: the value would exceed INT_MAX");
     }
-    if (old >= 0)
-        return; // nobody committed to wait: no token, no system call
+    // Committed waiters are owed tokens: as many as we released, at most as many as wait.
     const auto owed = static_cast<std::uint32_t>(std::min<std::int64_t>(-old, n));
     // seq_cst: Dekker pair with takeToken() (tokens first, then read the sleepers).
     m_tokens.fetch_add(owed, std::memory_order_seq_cst);

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <cstdint>
 
 QT_BEGIN_NAMESPACE
@@ -43,7 +44,12 @@ public:
         Takes one permit. Blocking (the default): waits as long as needed and returns true.
         Non-blocking: returns true if a permit was taken, false at once if none was there.
     */
-    bool acquire(bool blocking = true);
+    bool acquire(bool blocking = true)
+    {
+        if (tryTakePermit())
+            return true;
+        return blocking && acquireSlow(nullptr);
+    }
 
     //! Takes one permit, waiting until `deadline` at most. Returns false at the deadline.
     bool tryAcquire(QDeadlineTimer deadline);
@@ -62,7 +68,17 @@ public:
         Adds `n` permits and wakes up to `n` waiters. Throws std::invalid_argument if `n` is
         negative or would overflow the counter; release(0) does nothing.
     */
-    void release(int n = 1);
+    void release(int n = 1)
+    {
+        if (n <= 0) {
+            releaseChecked(n); // negative throws, 0 does nothing
+            return;
+        }
+        // release: publishes what this thread wrote to whoever takes the permit.
+        const std::int64_t old = m_count.fetch_add(n, std::memory_order_release);
+        if (old < 0 || old > std::int64_t(INT_MAX) - n)
+            releaseSlow(old, n);
+    }
 
     //! The permits available now (a snapshot; never negative).
     [[nodiscard]] int value() const noexcept;
@@ -73,8 +89,21 @@ public:
     [[nodiscard]] bool try_lock() { return acquire(false); }
 
 private:
-    bool tryTakePermit() noexcept;
+    bool tryTakePermit() noexcept
+    {
+        // relaxed: a hint for the CAS below, which carries the ordering.
+        std::int64_t c = m_count.load(std::memory_order_relaxed);
+        while (c > 0) {
+            // acquire: what the releaser wrote before release() becomes visible to us.
+            if (m_count.compare_exchange_weak(c, c - 1, std::memory_order_acquire,
+                                              std::memory_order_relaxed))
+                return true;
+        }
+        return false;
+    }
     bool acquireSlow(const std::chrono::steady_clock::time_point *deadline);
+    void releaseChecked(int n);
+    void releaseSlow(std::int64_t old, int n);
     bool takeToken(const std::chrono::steady_clock::time_point *deadline) noexcept;
     bool tryTakeToken() noexcept;
 

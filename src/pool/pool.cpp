@@ -181,6 +181,20 @@ ResultQueue<Failure> &Pool::failed() noexcept
     return d->m_delivery.failed();
 }
 
+QDebug operator<<(QDebug debug, const Pool &pool)
+{
+    QDebugStateSaver saver(debug);
+    debug.nospace() << "FastThreadPool::Pool(maxChildren=" << pool.maxChildren()
+                    << ", alive=" << pool.alive() << ", busy=" << pool.busy()
+                    << ", pending=" << pool.pending();
+    if (!pool.objectName().isEmpty())
+        debug << ", name=" << pool.objectName();
+    if (pool.isShutdown())
+        debug << ", shutdown";
+    debug << ')';
+    return debug;
+}
+
 bool shutdownAll(bool now)
 {
     return detail::Registry::instance().shutdownAll(now);

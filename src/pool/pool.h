@@ -237,6 +237,9 @@ private:
 */
 FASTTHREADPOOL_EXPORT bool shutdownAll(bool now = true);
 
+//! "FastThreadPool::Pool(maxChildren=4, alive=2, busy=1, pending=7, shutdown)"
+FASTTHREADPOOL_EXPORT QDebug operator<<(QDebug debug, const Pool &pool);
+
 template <class F, std::ranges::input_range R, class D>
 void Pool::map(F &&fn, R &&items, D &&done, bool direct)
 {

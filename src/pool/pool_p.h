@@ -56,7 +56,8 @@ public:
     void runJob(JobRecord *record, RetireBatch &retire, JobProgress &progress);
     void workerIdle() noexcept { m_progress.notifyAll(); }
     void registerSleeper() noexcept;
-    void unregisterSleeper();
+    //! True if a waker claimed this sleeper first (and so already counted it busy).
+    bool unregisterSleeper();
     void sleep() { m_wake.acquire(); }
     void wakeAllSleepers();
     void mapThreadEnded();
@@ -77,7 +78,9 @@ public:
     Semaphore m_wake{0};
     alignas(64) std::atomic<int> m_sleepers{0};
     alignas(64) std::atomic<int> m_workers{0};     // children not asked to stop (spawn cap)
-    std::atomic<int> m_workersBusy{0};             // children counted busy (spawn rule)
+    // Children counted busy (the spawn rule): a child counts itself busy when it finds work
+    // without sleeping, and whoever wakes a sleeping child counts it on its behalf.
+    std::atomic<int> m_workersBusy{0};
     std::atomic<int> m_mapBusy{0};                 // direct-map threads still working
     std::atomic<int> m_alive{0};                   // pool threads inside run()
     std::atomic<std::uint64_t> m_ended{0};         // jobs ended without running

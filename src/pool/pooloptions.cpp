@@ -1,5 +1,6 @@
 #include <fastthreadpool/pooloptions.h>
 
+#include <QtCore/qdebug.h>
 #include <QtCore/qthread.h>
 
 #include <stdexcept>
@@ -22,6 +23,36 @@ int resolveMaxChildren(int maxChildren)
                                     + std::to_string(resolved)
                                     + " threads; it must resolve to at least 1");
     return resolved;
+}
+
+QDebug operator<<(QDebug debug, const PoolOptions &options)
+{
+    QDebugStateSaver saver(debug);
+    debug.nospace() << "FastThreadPool::PoolOptions(maxChildren=" << options.maxChildren;
+    if (!options.childNamePrefix.isEmpty())
+        debug << ", childNamePrefix=" << options.childNamePrefix;
+    if (!options.doneCallback.keepsResults())
+        debug << ", doneCallback=false";
+    else if (options.doneCallback.hasCallback())
+        debug << ", doneCallback=<callable>";
+    if (options.failedCallback)
+        debug << ", failedCallback=<callable>";
+    if (options.initCallback)
+        debug << ", initCallback=<callable>";
+    if (options.finishCallback)
+        debug << ", finishCallback=<callable>";
+    if (options.logLevel)
+        debug << ", logLevel=" << int(*options.logLevel);
+    if (options.resultId)
+        debug << ", resultId";
+    if (options.excStack)
+        debug << ", excStack";
+    if (options.excArgs)
+        debug << ", excArgs";
+    if (options.doneMax)
+        debug << ", doneMax=" << options.doneMax;
+    debug << ')';
+    return debug;
 }
 
 } // namespace FastThreadPool

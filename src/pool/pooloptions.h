@@ -13,6 +13,7 @@
 #include <type_traits>
 
 QT_BEGIN_NAMESPACE
+class QDebug;
 class QThread;
 QT_END_NAMESPACE
 
@@ -87,5 +88,7 @@ struct PoolOptions
     naming the value if it resolves below 1.
 */
 FASTTHREADPOOL_EXPORT int resolveMaxChildren(int maxChildren);
+
+FASTTHREADPOOL_EXPORT QDebug operator<<(QDebug debug, const PoolOptions &options);
 
 } // namespace FastThreadPool

@@ -93,6 +93,9 @@ void PoolPrivate::wakeOrSpawn(bool allChildrenBusy)
         // relaxed: claiming a sleeper only decides who releases its token.
         if (m_sleepers.compare_exchange_weak(sleepers, sleepers - 1,
                                              std::memory_order_relaxed)) {
+            // The woken child is counted busy now, not when it gets the CPU, so that the
+            // next submit does not mistake it for an idle one.
+            m_workersBusy.fetch_add(1, std::memory_order_relaxed); // relaxed: a statistic
             m_wake.release(1);
             return;
         }
@@ -163,24 +166,27 @@ void PoolPrivate::registerSleeper() noexcept
     storeLoadBarrier();
 }
 
-void PoolPrivate::unregisterSleeper()
+bool PoolPrivate::unregisterSleeper()
 {
     int sleepers = m_sleepers.load(std::memory_order_relaxed); // relaxed: CAS decides
     while (sleepers > 0) {
         if (m_sleepers.compare_exchange_weak(sleepers, sleepers - 1,
                                              std::memory_order_relaxed))
-            return;
+            return false;
     }
     // Someone claimed this registration and releases (or released) a token: consume it.
     m_wake.acquire();
+    return true;
 }
 
 void PoolPrivate::wakeAllSleepers()
 {
     // acq_rel: claims every registration made before this point.
     const int sleepers = m_sleepers.exchange(0, std::memory_order_acq_rel);
-    if (sleepers > 0)
+    if (sleepers > 0) {
+        m_workersBusy.fetch_add(sleepers, std::memory_order_relaxed); // see wakeOrSpawn()
         m_wake.release(sleepers);
+    }
 }
 
 void PoolPrivate::mapThreadEnded()

@@ -105,9 +105,11 @@ void WorkerThread::work()
             mode = StopMode(m_stop.load(std::memory_order_seq_cst)); // seq_cst: see above
             if (!record && !shouldExit(mode)) {
                 d.sleep();
+                busy = true; // the waker counted us busy
                 continue;
             }
-            d.unregisterSleeper();
+            if (d.unregisterSleeper())
+                busy = true; // a waker claimed us first and counted us busy
         }
         if (record) {
             setBusy(true);

@@ -1,8 +1,8 @@
 #include <fastthreadpool/semaphore.h>
 
+#include "testsupport.h"
 #include "threadstate.h"
 
-#include <QtCore/qsemaphore.h>
 #include <QtCore/qthread.h>
 #include <QtTest/qtest.h>
 
@@ -108,10 +108,10 @@ void tst_Semaphore::nWaitersWokenByNSingleReleases()
 {
     constexpr int kWaiters = 8;
     Semaphore semaphore(0);
-    QSemaphore woke;
+    TestSupport::Semaphore woke;
     std::atomic<int> wokenCount{0};
     std::vector<long> tids(kWaiters);
-    QSemaphore started;
+    TestSupport::Semaphore started;
     std::vector<std::thread> threads;
     for (int i = 0; i < kWaiters; ++i) {
         threads.emplace_back([&, i] {
@@ -140,7 +140,7 @@ void tst_Semaphore::nWaitersWokenByNSingleReleases()
 void tst_Semaphore::twoWaitersTwoReleasesEndAtZero()
 {
     Semaphore semaphore(0);
-    QSemaphore started;
+    TestSupport::Semaphore started;
     std::vector<long> tids(2);
     std::vector<std::thread> threads;
     for (int i = 0; i < 2; ++i)
@@ -161,7 +161,7 @@ void tst_Semaphore::twoWaitersTwoReleasesEndAtZero()
 void tst_Semaphore::valueNeverNegativeWithWaiters()
 {
     Semaphore semaphore(0);
-    QSemaphore started;
+    TestSupport::Semaphore started;
     long tid = 0;
     std::thread waiter([&] {
         tid = TestSupport::currentTid();
@@ -231,7 +231,7 @@ void tst_Semaphore::blockedAcquireWakesOnRelease()
     Semaphore semaphore(0);
     std::atomic<bool> acquired{false};
     long tid = 0;
-    QSemaphore started;
+    TestSupport::Semaphore started;
     std::thread waiter([&] {
         tid = TestSupport::currentTid();
         started.release();

@@ -2,11 +2,11 @@
 // and the pool's done/failed callbacks.
 #include <fastthreadpool/pool.h>
 
+#include "testsupport.h"
 #include "threadstate.h"
 
 #include <QtCore/qelapsedtimer.h>
 #include <QtCore/qhash.h>
-#include <QtCore/qsemaphore.h>
 #include <QtCore/qset.h>
 #include <QtCore/qthread.h>
 #include <QtTest/qtest.h>
@@ -22,6 +22,8 @@
 
 using namespace FastThreadPool;
 using namespace std::chrono_literals;
+using TestSupport::Gate;
+using TestSupport::GateOpener;
 
 namespace {
 
@@ -34,14 +36,6 @@ int failWith(int value)
 {
     throw std::runtime_error(std::to_string(value));
 }
-
-//! Releases a gate on scope exit, so that a failing check never leaves a job blocked
-//! (declared after the pool, it runs before the pool's destructor waits for the jobs).
-struct GateOpener
-{
-    QSemaphore &gate;
-    ~GateOpener() { gate.release(1000); }
-};
 
 //! Each of 0..count-1 exactly once in `values`.
 bool eachOnce(const QList<int> &values, int count)
@@ -116,17 +110,12 @@ void tst_Results::tryTakeReturnsOldestEntryOrNothing()
 
 void tst_Results::takeWaitsForLaterResult()
 {
-    QSemaphore gate;
+    Gate gate;
     Pool pool({.maxChildren = 1});
-    GateOpener opener{gate};
+    GateOpener opener(gate);
 
     // (The jobs take an argument: a job without arguments trips a warning in invoke.h.)
-    pool.submit(
-            [&gate](int value) {
-                gate.acquire();
-                return value;
-            },
-            42);
+    pool.submit(gate.valueJob(), 42);
     QVERIFY(!pool.done().tryTake().has_value());
 
     // The job is let go only once this thread sleeps inside take(): the result comes later.
@@ -134,7 +123,7 @@ void tst_Results::takeWaitsForLaterResult()
     std::atomic<bool> sawTakerAsleep{false};
     std::thread releaser([&] {
         sawTakerAsleep = TestSupport::waitUntilSleeping({testTid});
-        gate.release();
+        gate.open();
     });
     const auto result = pool.done().take(QDeadlineTimer(10s));
     releaser.join();
@@ -147,15 +136,10 @@ void tst_Results::takeWaitsForLaterResult()
 
 void tst_Results::takeTimesOutWhenNoResultComes()
 {
-    QSemaphore gate;
+    Gate gate;
     Pool pool({.maxChildren = 1});
-    GateOpener opener{gate};
-    pool.submit(
-            [&gate](int value) {
-                gate.acquire();
-                return value;
-            },
-            1);
+    GateOpener opener(gate);
+    pool.submit(gate.valueJob(), 1);
 
     QElapsedTimer timer;
     timer.start();
@@ -169,7 +153,7 @@ void tst_Results::takeTimesOutWhenNoResultComes()
     QVERIFY(!failure.has_value());
 
     // The job still delivers once released; nothing was lost by the timed-out take.
-    gate.release();
+    gate.open();
     const auto late = pool.done().take(QDeadlineTimer(10s));
     QVERIFY(late.has_value());
     QCOMPARE(late->value.toInt(), 1);

@@ -2,11 +2,11 @@
 // with callbacks, and that waiting sleeps instead of polling.
 #include <fastthreadpool/pool.h>
 
+#include "testsupport.h"
 #include "threadstate.h"
 
 #include <QtCore/qelapsedtimer.h>
 #include <QtCore/qhash.h>
-#include <QtCore/qsemaphore.h>
 #include <QtTest/qtest.h>
 
 #include <algorithm>
@@ -20,6 +20,8 @@
 
 using namespace FastThreadPool;
 using namespace std::chrono_literals;
+using TestSupport::Gate;
+using TestSupport::GateOpener;
 
 namespace {
 
@@ -33,34 +35,15 @@ int failWith(int value)
     throw std::runtime_error(std::to_string(value));
 }
 
-//! A job that waits on `gate`, then returns `value`.
-struct GatedJob
-{
-    QSemaphore *gate;
-    int operator()(int value) const
-    {
-        gate->acquire();
-        return value;
-    }
-};
-
-//! Opens a gate on scope exit, so a failing check never leaves a job blocked (declared
-//! after the pool, it runs before the pool's destructor waits for the jobs).
-struct GateOpener
-{
-    QSemaphore &gate;
-    ~GateOpener() { gate.release(1000); }
-};
-
 //! Opens a gate if the test has not disarmed it in time: a broken library then makes the
 //! test fail on its time checks instead of hanging. Never used to order the test.
 class Watchdog
 {
 public:
-    Watchdog(QSemaphore &gate, int timeoutMs)
+    Watchdog(Gate &gate, int timeoutMs)
         : m_thread([this, &gate, timeoutMs] {
               if (!m_disarm.tryAcquire(1, timeoutMs))
-                  gate.release(1000);
+                  gate.openAll();
           })
     {
     }
@@ -71,7 +54,7 @@ public:
     }
 
 private:
-    QSemaphore m_disarm;
+    TestSupport::Semaphore m_disarm;
     std::thread m_thread;
 };
 
@@ -149,17 +132,17 @@ void tst_AsCompleted::returnsAtOnceForNewPool()
 
 void tst_AsCompleted::waitsForRunningJobs()
 {
-    QSemaphore gate;
+    Gate gate;
     Pool pool({.maxChildren = 2});
-    GateOpener opener{gate};
-    pool.submit(GatedJob{&gate}, 7);
+    GateOpener opener(gate);
+    pool.submit(gate.valueJob(), 7);
 
     // The job is let go only once this thread sleeps inside the iteration.
     const long testTid = TestSupport::currentTid();
     std::atomic<bool> sawWaiterAsleep{false};
     std::thread releaser([&] {
         sawWaiterAsleep = TestSupport::waitUntilSleeping({testTid});
-        gate.release();
+        gate.open();
     });
     QList<int> values;
     for (const Completion &c : pool.asCompleted(QDeadlineTimer(10s)))
@@ -173,10 +156,10 @@ void tst_AsCompleted::waitsForRunningJobs()
 
 void tst_AsCompleted::noWaitReturnsOnlyWhatIsThereNow()
 {
-    QSemaphore gate;
+    Gate gate;
     Pool pool({.maxChildren = 2});
-    GateOpener opener{gate};
-    pool.submit(GatedJob{&gate}, -1);
+    GateOpener opener(gate);
+    pool.submit(gate.valueJob(), -1);
     for (int i = 0; i < 3; ++i)
         pool.submit(identity, i);
     pool.submit(failWith, 3);
@@ -211,7 +194,7 @@ void tst_AsCompleted::noWaitReturnsOnlyWhatIsThereNow()
     }
     QCOMPARE(more, 0);
 
-    gate.release();
+    gate.open();
     const auto last = pool.done().take(QDeadlineTimer(10s));
     QVERIFY(last.has_value());
     QCOMPARE(last->value.toInt(), -1);
@@ -219,10 +202,10 @@ void tst_AsCompleted::noWaitReturnsOnlyWhatIsThereNow()
 
 void tst_AsCompleted::deadlineEndsIterationOnTime()
 {
-    QSemaphore gate;
+    Gate gate;
     Pool pool({.maxChildren = 2});
-    GateOpener opener{gate};
-    pool.submit(GatedJob{&gate}, -1); // blocked until the test ends
+    GateOpener opener(gate);
+    pool.submit(gate.valueJob(), -1); // blocked until the test ends
     for (int i = 0; i < 5; ++i)
         pool.submit(identity, i);
 
@@ -338,10 +321,10 @@ void tst_AsCompleted::yieldsResultsSubmittedWhileIterating()
 
 void tst_AsCompleted::waitsWithoutPolling()
 {
-    QSemaphore gate;
+    Gate gate;
     Pool pool({.maxChildren = 2});
-    GateOpener opener{gate};
-    pool.submit(GatedJob{&gate}, -1);
+    GateOpener opener(gate);
+    pool.submit(gate.valueJob(), -1);
     QVERIFY(QTest::qWaitFor([&] { return pool.busy() == 1; }, 10000));
 
     QElapsedTimer timer;

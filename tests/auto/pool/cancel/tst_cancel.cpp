@@ -1,11 +1,11 @@
 #include <fastthreadpool/pool.h>
 
+#include "blockedpool.h"
 #include "threadstate.h"
 
 #include <QtCore/qelapsedtimer.h>
 #include <QtCore/qlist.h>
 #include <QtCore/qmutex.h>
-#include <QtCore/qsemaphore.h>
 #include <QtCore/qstringlist.h>
 #include <QtTest/qtest.h>
 
@@ -17,59 +17,19 @@
 
 using FastThreadPool::JobId;
 using FastThreadPool::Pool;
-using FastThreadPool::PoolOptions;
+using TestSupport::BlockedPool;
 
 namespace {
 
 // Generous: the machine has two noisy cores.
 constexpr int kWaitMs = 10000;
-// A blocked job gives up after this long, so a failing test cannot hang forever.
+// A waiting helper thread gives up after this long, so a failing test cannot hang forever.
 constexpr int kSafetyMs = 30000;
 
 QDeadlineTimer waitDeadline()
 {
     return QDeadlineTimer(kWaitMs);
 }
-
-// A job that announces it started, then waits until the test opens the gate.
-struct Gate
-{
-    QSemaphore started;
-    QSemaphore opened;
-    std::atomic<bool> timedOut{false};
-    std::atomic<bool> finished{false};
-
-    auto job()
-    {
-        return [this] {
-            started.release();
-            if (!opened.tryAcquire(1, kSafetyMs))
-                timedOut = true;
-            finished = true;
-        };
-    }
-    bool waitStarted(int n = 1) { return started.tryAcquire(n, kWaitMs); }
-    void open(int n = 1) { opened.release(n); }
-};
-
-// A pool whose children can be kept busy by gate jobs. The gate is opened before the pool
-// is destroyed (members die after the destructor body, the pool before the gate).
-struct BlockedPool
-{
-    explicit BlockedPool(PoolOptions options = {.maxChildren = 1}) : pool(std::move(options)) { }
-    ~BlockedPool() { gate.open(1000); }
-
-    // Occupies the (single) child with a gate job; true once it runs.
-    bool block()
-    {
-        blockerId = pool.submit(gate.job());
-        return gate.waitStarted();
-    }
-
-    Gate gate;
-    Pool pool;
-    JobId blockerId = 0;
-};
 
 } // namespace
 
@@ -108,7 +68,7 @@ void tst_Cancel::cancelPendingJobReturnsTrueAndJobNeverRuns()
 
     f.gate.open();
     QVERIFY(f.pool.waitIdle(waitDeadline()));
-    QVERIFY(f.gate.finished);
+    QVERIFY(f.gate.finished());
     QVERIFY(!ran);
     QCOMPARE(f.pool.done().size(), 1); // only the blocker's result
 }
@@ -151,8 +111,8 @@ void tst_Cancel::cancelRunningJobReturnsFalse()
     QCOMPARE(f.pool.pending(), 1); // still counted: it runs
     f.gate.open();
     QVERIFY(f.pool.waitIdle(waitDeadline()));
-    QVERIFY(f.gate.finished);
-    QVERIFY(!f.gate.timedOut);
+    QVERIFY(f.gate.finished());
+    QVERIFY(!f.gate.timedOut());
     const auto result = f.pool.done().take(waitDeadline());
     QVERIFY(result);
     QCOMPARE(result->id, f.blockerId);
@@ -279,11 +239,11 @@ void tst_Cancel::cancelAllKeepsRunningJob()
 
     QVERIFY(f.pool.cancelAll());
 
-    QVERIFY(!f.gate.finished);
+    QVERIFY(!f.gate.finished());
     f.gate.open();
     QVERIFY(f.pool.waitIdle(waitDeadline()));
-    QVERIFY(f.gate.finished);
-    QVERIFY(!f.gate.timedOut);
+    QVERIFY(f.gate.finished());
+    QVERIFY(!f.gate.timedOut());
     const auto result = f.pool.done().take(waitDeadline());
     QVERIFY(result);
     QCOMPARE(result->id, f.blockerId);

@@ -1,9 +1,10 @@
 #include <fastthreadpool/pool.h>
 
+#include "testsupport.h"
+
 #include <QtCore/qlist.h>
 #include <QtCore/qmutex.h>
 #include <QtCore/qpointer.h>
-#include <QtCore/qsemaphore.h>
 #include <QtCore/qset.h>
 #include <QtCore/qthread.h>
 #include <QtTest/qtest.h>
@@ -24,12 +25,11 @@
 using namespace std::chrono_literals;
 using FastThreadPool::Pool;
 using FastThreadPool::PoolOptions;
+using TestSupport::Gate;
 
 namespace {
 
 constexpr int kTimeoutMs = 10000;
-// How long a gated job waits at most: only reached when a test has already failed.
-constexpr int kGateTimeoutMs = 20000;
 
 QDeadlineTimer deadline()
 {
@@ -40,22 +40,6 @@ int cores()
 {
     return std::max(1, QThread::idealThreadCount());
 }
-
-//! Holds a job inside a worker until the test opens it.
-struct Gate
-{
-    QSemaphore entered;
-    QSemaphore opened;
-
-    //! Called inside a job.
-    void pass()
-    {
-        entered.release();
-        opened.tryAcquire(1, kGateTimeoutMs);
-    }
-    bool waitEntered(int n = 1) { return entered.tryAcquire(n, kTimeoutMs); }
-    void open(int n = 1) { opened.release(n); }
-};
 
 //! The name the OS knows the calling thread by.
 QString osThreadName()

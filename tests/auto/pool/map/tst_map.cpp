@@ -2,8 +2,9 @@
 // failures, result handling, generators, input-only ranges and ownership of the items.
 #include <fastthreadpool/pool.h>
 
+#include "testsupport.h"
+
 #include <QtCore/qhash.h>
-#include <QtCore/qsemaphore.h>
 #include <QtCore/qset.h>
 #include <QtCore/qstringlist.h>
 #include <QtCore/qthread.h>
@@ -25,6 +26,8 @@
 
 using namespace FastThreadPool;
 using namespace std::chrono_literals;
+using TestSupport::Gate;
+using TestSupport::GateOpener;
 
 namespace {
 
@@ -77,12 +80,6 @@ QList<int> takeValues(Pool &pool, bool *allIdsZero = nullptr)
         *allIdsZero = zero;
     return values;
 }
-
-struct GateOpener
-{
-    QSemaphore &gate;
-    ~GateOpener() { gate.release(1 << 20); }
-};
 
 void addDirectColumn()
 {
@@ -160,6 +157,7 @@ void tst_Map::directStartsAtMostMaxChildrenThreadsThatEnd()
 {
     constexpr int kMax = 3;
     constexpr int kItems = 300;
+    Gate gate;
     Pool pool({.maxChildren = kMax, .childNamePrefix = QStringLiteral("Mapper")});
     // One ordinary child first: the map's threads come in addition to it.
     pool.submit(identity, 0);
@@ -169,9 +167,7 @@ void tst_Map::directStartsAtMostMaxChildrenThreadsThatEnd()
     QCOMPARE(before.size(), 1);
     QCOMPARE(pool.alive(), 1);
 
-    QSemaphore started;
-    QSemaphore gate;
-    GateOpener opener{gate};
+    GateOpener opener(gate);
     std::mutex mutex;
     QSet<QThread *> threads;
     QSet<QString> names;
@@ -182,23 +178,22 @@ void tst_Map::directStartsAtMostMaxChildrenThreadsThatEnd()
                     threads.insert(QThread::currentThread());
                     names.insert(QThread::currentThread()->objectName());
                 }
-                started.release();
-                gate.acquire();
+                gate.pass();
                 return v;
             },
             iotaVector(kItems));
 
     // Every map thread is held at its first item: exactly as many run at once as started.
     QVERIFY(QTest::qWaitFor(
-            [&] { return started.available() >= 1 && started.available() == pool.alive() - 1; },
+            [&] { return gate.entered() >= 1 && gate.entered() == pool.alive() - 1; },
             10000));
     const int mapThreadsAlive = pool.alive() - 1;
     QVERIFY2(mapThreadsAlive >= 1 && mapThreadsAlive <= kMax,
              qPrintable(QString::number(mapThreadsAlive)));
-    QVERIFY(started.available() <= kMax);
+    QVERIFY(gate.entered() <= kMax);
     QVERIFY(pool.childThreads().size() - before.size() <= kMax);
 
-    gate.release(kItems);
+    gate.open(kItems);
     QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
     // The map threads end when the items run out; the ordinary child stays.
     QVERIFY(QTest::qWaitFor([&] { return pool.alive() == 1; }, 10000));
@@ -547,13 +542,13 @@ void tst_Map::lvalueContainerIsCopied()
 {
     QFETCH(bool, direct);
     constexpr int kItems = 100;
+    Gate gate;
     Pool pool({.maxChildren = 2});
-    QSemaphore gate;
-    GateOpener opener{gate};
+    GateOpener opener(gate);
     std::vector<int> items = iotaVector(kItems);
     pool.map(
             [&gate](int v) {
-                gate.acquire();
+                gate.pass();
                 return v;
             },
             items, true, direct);
@@ -561,7 +556,7 @@ void tst_Map::lvalueContainerIsCopied()
     items.assign(items.size(), -1);
     items.clear();
     items.shrink_to_fit();
-    gate.release(kItems);
+    gate.open(kItems);
     QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
 
     QList<int> expected;

@@ -1,12 +1,12 @@
 #include <fastthreadpool/pool.h>
 
+#include "blockedpool.h"
+#include "testsupport.h"
 #include "threadstate.h"
 
 #include <QtCore/qelapsedtimer.h>
 #include <QtCore/qlist.h>
 #include <QtCore/qmutex.h>
-#include <QtCore/qscopeguard.h>
-#include <QtCore/qsemaphore.h>
 #include <QtTest/qtest.h>
 
 #include <algorithm>
@@ -23,13 +23,14 @@ using FastThreadPool::JobId;
 using FastThreadPool::Pool;
 using FastThreadPool::PoolOptions;
 using FastThreadPool::PoolStopped;
+using TestSupport::BlockedPool;
+using TestSupport::Gate;
+using TestSupport::GateOpener;
 
 namespace {
 
 // Generous: the machine has two noisy cores.
 constexpr int kWaitMs = 10000;
-// A blocked job gives up after this long, so a failing test cannot hang forever.
-constexpr int kSafetyMs = 30000;
 
 QDeadlineTimer waitDeadline()
 {
@@ -48,46 +49,6 @@ bool spinUntil(const std::function<bool()> &condition, int timeoutMs = kWaitMs)
     return true;
 }
 
-// A job that announces it started, then waits until the gate opens.
-struct Gate
-{
-    QSemaphore started;
-    QSemaphore opened;
-    std::atomic<bool> timedOut{false};
-    std::atomic<bool> finished{false};
-
-    auto job()
-    {
-        return [this] {
-            started.release();
-            if (!opened.tryAcquire(1, kSafetyMs))
-                timedOut = true;
-            finished = true;
-        };
-    }
-    bool waitStarted(int n = 1) { return started.tryAcquire(n, kWaitMs); }
-    void open(int n = 1) { opened.release(n); }
-};
-
-// A pool whose children can be kept busy by gate jobs. The gate is opened before the pool
-// is destroyed (members die after the destructor body, the pool before the gate).
-struct BlockedPool
-{
-    explicit BlockedPool(PoolOptions options = {.maxChildren = 1}) : pool(std::move(options)) { }
-    ~BlockedPool() { gate.open(1000); }
-
-    // Occupies the (single) child with a gate job; true once it runs.
-    bool block()
-    {
-        blockerId = pool.submit(gate.job());
-        return gate.waitStarted();
-    }
-
-    Gate gate;
-    Pool pool;
-    JobId blockerId = 0;
-};
-
 // Opens `gate` from another thread as soon as `pool` reports it is shutting down.
 class OpenOnShutdown
 {
@@ -95,7 +56,7 @@ public:
     OpenOnShutdown(Pool &pool, Gate &gate)
         : m_thread([this, &pool, &gate] {
               sawShutdown = spinUntil([&pool] { return pool.isShutdown(); });
-              finishedBeforeOpen = gate.finished.load();
+              finishedBeforeOpen = gate.finished();
               gate.open();
           })
     {
@@ -164,20 +125,20 @@ void tst_Shutdown::shutdownRunsQueuedJobsFirst()
     QVERIFY(opener.sawShutdown);
     QVERIFY(ended);
     QCOMPARE(runs.load(), queued);
-    QVERIFY(f.gate.finished);
-    QVERIFY(!f.gate.timedOut);
+    QVERIFY(f.gate.finished());
+    QVERIFY(!f.gate.timedOut());
     QCOMPARE(f.pool.pending(), 0);
     QVERIFY(f.pool.jobs().isEmpty());
 }
 
 void tst_Shutdown::shutdownEndsEveryChild()
 {
-    Pool pool({.maxChildren = 2});
     Gate gate;
-    auto guard = qScopeGuard([&gate] { gate.open(1000); });
+    Pool pool({.maxChildren = 2});
+    GateOpener guard(gate);
     pool.submit(gate.job());
     pool.submit(gate.job());
-    QVERIFY(gate.waitStarted(2)); // two children
+    QVERIFY(gate.waitEntered(2)); // two children
     QCOMPARE(pool.alive(), 2);
     gate.open(2);
 
@@ -218,8 +179,8 @@ void tst_Shutdown::shutdownSoonStopsAfterCurrentJob()
     opener.join();
     QVERIFY(opener.sawShutdown);
     QVERIFY(ended);
-    QVERIFY(f.gate.finished); // the current job completed
-    QVERIFY(!f.gate.timedOut);
+    QVERIFY(f.gate.finished()); // the current job completed
+    QVERIFY(!f.gate.timedOut());
     QCOMPARE(runs.load(), 0); // the waiting ones were skipped
     QCOMPARE(f.pool.alive(), 0);
 }
@@ -263,7 +224,7 @@ void tst_Shutdown::shutdownReturnsFalseAtDeadline()
     f.gate.open();
     QVERIFY(f.pool.shutdown());
     QCOMPARE(f.pool.alive(), 0);
-    QVERIFY(f.gate.finished);
+    QVERIFY(f.gate.finished());
 }
 
 void tst_Shutdown::joinBehavesAsShutdownWithoutSoon()
@@ -413,12 +374,12 @@ void tst_Shutdown::mapAfterShutdownChildrenThrows()
 
 void tst_Shutdown::cleanupChildrenRemovesEndedChildren()
 {
-    Pool pool({.maxChildren = 2});
     Gate gate;
-    auto guard = qScopeGuard([&gate] { gate.open(1000); });
+    Pool pool({.maxChildren = 2});
+    GateOpener guard(gate);
     pool.submit(gate.job());
     pool.submit(gate.job());
-    QVERIFY(gate.waitStarted(2));
+    QVERIFY(gate.waitEntered(2));
     gate.open(2);
     QVERIFY(pool.shutdown(waitDeadline()));
     const int created = pool.childCount();
@@ -464,7 +425,7 @@ void tst_Shutdown::destructorRunsQueuedJobs()
         for (int i = 0; i < queued; ++i)
             pool.submit([&runs] { ++runs; });
         opener = std::thread([&] {
-            if (gate.waitStarted())
+            if (gate.waitEntered())
                 sawDestructorWaiting = spinUntil([testTid] { return TestSupport::isSleeping(testTid); });
             runsAtOpen = runs.load();
             gate.open();
@@ -476,8 +437,8 @@ void tst_Shutdown::destructorRunsQueuedJobs()
     QVERIFY(sawDestructorWaiting);
     QCOMPARE(runsAtOpen.load(), 0); // still queued while the destructor waited
     QCOMPARE(runsAfterDestructor, queued);
-    QVERIFY(gate.finished);
-    QVERIFY(!gate.timedOut);
+    QVERIFY(gate.finished());
+    QVERIFY(!gate.timedOut());
 }
 
 void tst_Shutdown::destructorWaitsForBlockedJob()
@@ -490,24 +451,24 @@ void tst_Shutdown::destructorWaitsForBlockedJob()
         Pool pool({.maxChildren = 1});
         pool.submit(gate.job());
         opener = std::thread([&] {
-            if (gate.waitStarted())
+            if (gate.waitEntered())
                 sawDestructorWaiting = spinUntil([testTid] { return TestSupport::isSleeping(testTid); });
             gate.open();
         });
     } // ~Pool
-    const bool finishedWhenDestroyed = gate.finished.load();
+    const bool finishedWhenDestroyed = gate.finished();
     opener.join();
 
     QVERIFY(sawDestructorWaiting);
     QVERIFY(finishedWhenDestroyed);
-    QVERIFY(!gate.timedOut);
+    QVERIFY(!gate.timedOut());
 }
 
 void tst_Shutdown::shutdownFromJobDoesNotDeadlock()
 {
     Pool pool({.maxChildren = 1});
     std::atomic<int> returned{-1};
-    QSemaphore jobDone;
+    TestSupport::Semaphore jobDone;
     // A deadline only so that a deadlock fails the test instead of hanging it.
     pool.submit([&] {
         returned = pool.shutdown(QDeadlineTimer(5000)) ? 1 : 0;
@@ -524,16 +485,16 @@ void tst_Shutdown::shutdownFromJobDoesNotDeadlock()
 
 void tst_Shutdown::shutdownFromJobWithIdleSiblingDoesNotDeadlock()
 {
-    Pool pool({.maxChildren = 2});
     Gate gate;
-    auto guard = qScopeGuard([&gate] { gate.open(1000); });
+    Pool pool({.maxChildren = 2});
+    GateOpener guard(gate);
     pool.submit(gate.job());
     pool.submit(gate.job());
-    QVERIFY(gate.waitStarted(2)); // two children
+    QVERIFY(gate.waitEntered(2)); // two children
     gate.open(2);
     QVERIFY(pool.waitIdle(waitDeadline())); // both idle now
     std::atomic<int> returned{-1};
-    QSemaphore jobDone;
+    TestSupport::Semaphore jobDone;
 
     pool.submit([&] {
         returned = pool.shutdown(QDeadlineTimer(5000)) ? 1 : 0;
@@ -586,8 +547,8 @@ void tst_Shutdown::shutdownAllNowDropsPendingJobs()
     QCOMPARE(runs.load(), 0);
     for (BlockedPool *f : {&a, &b}) {
         QVERIFY(f->pool.isShutdown());
-        QVERIFY(f->gate.finished); // the running job was not interrupted
-        QVERIFY(!f->gate.timedOut);
+        QVERIFY(f->gate.finished()); // the running job was not interrupted
+        QVERIFY(!f->gate.timedOut());
         QCOMPARE(f->pool.alive(), 0);
         QCOMPARE(f->pool.pending(), 0);
         QVERIFY(f->pool.jobs().isEmpty());
@@ -650,18 +611,15 @@ void tst_Shutdown::shutdownWaitsForDoneCallback()
     std::atomic<bool> handledBeforeOpen{false};
     constexpr int count = 10;
     Pool pool({.maxChildren = 2, .doneCallback = [&](const FastThreadPool::Result &result) {
-                   if (firstCall.exchange(false)) {
-                       callbackGate.started.release();
-                       if (!callbackGate.opened.tryAcquire(1, kSafetyMs))
-                           callbackGate.timedOut = true;
-                   }
+                   if (firstCall.exchange(false))
+                       callbackGate.pass();
                    QMutexLocker lock(&mutex);
                    handled.append(result.value.toInt());
                }});
-    auto guard = qScopeGuard([&callbackGate] { callbackGate.open(1000); });
+    GateOpener guard(callbackGate);
     for (int i = 0; i < count; ++i)
         pool.submit([i] { return i; });
-    QVERIFY(callbackGate.waitStarted()); // the callback thread is busy with the first one
+    QVERIFY(callbackGate.waitEntered()); // the callback thread is busy with the first one
     std::thread opener([&] {
         spinUntil([&pool] { return pool.isShutdown(); });
         QMutexLocker lock(&mutex);
@@ -675,7 +633,7 @@ void tst_Shutdown::shutdownWaitsForDoneCallback()
     opener.join();
     QVERIFY(ended);
     QVERIFY(!handledBeforeOpen); // shutdown() really had to wait for the callback thread
-    QVERIFY(!callbackGate.timedOut);
+    QVERIFY(!callbackGate.timedOut());
     QMutexLocker lock(&mutex);
     QList<int> sorted = handled;
     std::sort(sorted.begin(), sorted.end());

@@ -1,9 +1,10 @@
 #include <fastthreadpool/pool.h>
 
+#include "testsupport.h"
+
 #include <QtCore/qlist.h>
 #include <QtCore/qmutex.h>
 #include <QtCore/qregularexpression.h>
-#include <QtCore/qsemaphore.h>
 #include <QtCore/qset.h>
 #include <QtCore/qthread.h>
 #include <QtTest/qtest.h>
@@ -26,33 +27,16 @@ using FastThreadPool::JobId;
 using FastThreadPool::Pool;
 using FastThreadPool::PoolOptions;
 using FastThreadPool::Result;
+using TestSupport::Gate;
 
 namespace {
 
 constexpr int kTimeoutMs = 10000;
-// How long a gated job waits at most: only reached when a test has already failed.
-constexpr int kGateTimeoutMs = 20000;
 
 QDeadlineTimer deadline()
 {
     return QDeadlineTimer(std::chrono::milliseconds(kTimeoutMs));
 }
-
-//! Holds a job inside a worker until the test opens it.
-struct Gate
-{
-    QSemaphore entered;
-    QSemaphore opened;
-
-    //! Called inside a job.
-    void pass()
-    {
-        entered.release();
-        opened.tryAcquire(1, kGateTimeoutMs);
-    }
-    bool waitEntered(int n = 1) { return entered.tryAcquire(n, kTimeoutMs); }
-    void open(int n = 1) { opened.release(n); }
-};
 
 QList<int> intValues(const QList<Result> &results)
 {
