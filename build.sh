@@ -66,7 +66,7 @@ sanitizers)
     export ASAN_OPTIONS="detect_leaks=1 halt_on_error=1"
     export UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1"
     common=(-DFASTTHREADPOOL_BUILD_EXAMPLES=OFF -DFASTTHREADPOOL_BUILD_BENCHMARKS=OFF
-            -DFASTTHREADPOOL_STRESS_JOBS=150000)
+            -DFASTTHREADPOOL_STRESS_JOBS=500000)
     build build-tsan -DFASTTHREADPOOL_SANITIZE=thread "${common[@]}"
     ctest --test-dir build-tsan --output-on-failure --timeout 900 -L 'core|delivery|pool|stress'
     build build-asan -DFASTTHREADPOOL_SANITIZE=address "${common[@]}"

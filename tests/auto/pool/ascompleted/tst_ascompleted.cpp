@@ -75,6 +75,7 @@ private slots:
     void eachEntryTakenDecrementsCounts();
     void yieldsResultsSubmittedWhileIterating();
     void waitsWithoutPolling();
+    void waitIdleHonoursDeadline();
 };
 
 void tst_AsCompleted::yieldsEveryResultAndFailure()
@@ -224,6 +225,22 @@ void tst_AsCompleted::deadlineEndsIterationOnTime()
     std::sort(values.begin(), values.end());
     QCOMPARE(values, (QList<int>{0, 1, 2, 3, 4}));
     QCOMPARE(pool.pending(), 1);
+}
+
+void tst_AsCompleted::waitIdleHonoursDeadline()
+{
+    Gate gate;
+    Pool pool({.maxChildren = 1});
+    GateOpener opener(gate);
+    pool.submit(gate.job());
+    QVERIFY(gate.waitEntered());
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY(!pool.waitIdle(QDeadlineTimer(100ms, Qt::PreciseTimer)));
+    const qint64 elapsed = timer.elapsed();
+    QVERIFY2(elapsed >= 95 && elapsed < 1000, qPrintable(QString::number(elapsed)));
+    gate.open();
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
 }
 
 void tst_AsCompleted::refusedWhenCallbacksTakeResults_data()
