@@ -42,7 +42,9 @@ struct FASTTHREADPOOL_EXPORT Failure
     QString type;
     //! what() of a std::exception, the text of a thrown string, else empty.
     QString message;
-    //! PoolOptions::excStack only: type, message, job id, the function and the stack.
+    //! PoolOptions::excStack only: type, message, job id, the function (a plain function by
+    //! its symbol name, a lambda by its type), the thread, and the stack of the worker where
+    //! the failure was caught (C++ has unwound the throwing frames by then).
     QString details;
     //! PoolOptions::excArgs only: the job's arguments.
     QVariantList args;
