@@ -1,14 +1,37 @@
 // Test helpers for synchronising a test with the jobs it runs: a semaphore that
-// ThreadSanitizer can see through, a gate that holds jobs until the test opens it, and a
-// guard that opens a gate on scope exit.
+// ThreadSanitizer can see through, a gate that holds jobs until the test opens it, a
+// guard that opens a gate on scope exit, and the small jobs many tests submit.
 #pragma once
+
+#include <QtCore/qdeadlinetimer.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <stdexcept>
+#include <string>
 
 namespace TestSupport {
+
+//! How long a test waits for what should happen soon: generous, the machines running the
+//! tests are shared and noisy, and only a failing test ever waits this long.
+constexpr int kWaitMs = 10000;
+inline QDeadlineTimer waitDeadline()
+{
+    return QDeadlineTimer(kWaitMs);
+}
+
+//! A job returning its argument.
+inline int identity(int value)
+{
+    return value;
+}
+//! A job throwing std::runtime_error whose message is its argument.
+[[noreturn]] inline int failWith(int value)
+{
+    throw std::runtime_error(std::to_string(value));
+}
 
 //! A QSemaphore stand-in for tests. Qt is not built with ThreadSanitizer and QSemaphore
 //! waits in Qt's own futex code, so TSan misses its happens-before edge and reports false
@@ -84,8 +107,6 @@ private:
 class Gate
 {
 public:
-    //! How long waitEntered() waits: generous, the machine may be slow and busy.
-    static constexpr int kWaitMs = 10000;
     //! How long a job waits in pass() at most: only reached when a test has already failed.
     static constexpr int kSafetyMs = 30000;
     //! Permits openAll() gives: more than any test sends through a gate.

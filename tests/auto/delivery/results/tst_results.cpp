@@ -23,19 +23,11 @@
 using namespace FastThreadPool;
 using namespace std::chrono_literals;
 using TestSupport::Gate;
+using TestSupport::identity;
+using TestSupport::failWith;
 using TestSupport::GateOpener;
 
 namespace {
-
-int identity(int value)
-{
-    return value;
-}
-
-int failWith(int value)
-{
-    throw std::runtime_error(std::to_string(value));
-}
 
 //! Each of 0..count-1 exactly once in `values`.
 bool eachOnce(const QList<int> &values, int count)

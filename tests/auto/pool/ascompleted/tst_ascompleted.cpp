@@ -21,19 +21,11 @@
 using namespace FastThreadPool;
 using namespace std::chrono_literals;
 using TestSupport::Gate;
+using TestSupport::identity;
+using TestSupport::failWith;
 using TestSupport::GateOpener;
 
 namespace {
-
-int identity(int value)
-{
-    return value;
-}
-
-int failWith(int value)
-{
-    throw std::runtime_error(std::to_string(value));
-}
 
 //! Opens a gate if the test has not disarmed it in time: a broken library then makes the
 //! test fail on its time checks instead of hanging. Never used to order the test.

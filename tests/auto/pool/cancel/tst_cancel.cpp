@@ -19,17 +19,13 @@ using FastThreadPool::JobId;
 using FastThreadPool::Pool;
 using TestSupport::BlockedPool;
 
+using TestSupport::kWaitMs;
+using TestSupport::waitDeadline;
+
 namespace {
 
-// Generous: the machine has two noisy cores.
-constexpr int kWaitMs = 10000;
 // A waiting helper thread gives up after this long, so a failing test cannot hang forever.
 constexpr int kSafetyMs = 30000;
-
-QDeadlineTimer waitDeadline()
-{
-    return QDeadlineTimer(kWaitMs);
-}
 
 } // namespace
 

@@ -27,14 +27,10 @@ using FastThreadPool::Pool;
 using FastThreadPool::PoolOptions;
 using TestSupport::Gate;
 
+using TestSupport::kWaitMs;
+using TestSupport::waitDeadline;
+
 namespace {
-
-constexpr int kTimeoutMs = 10000;
-
-QDeadlineTimer deadline()
-{
-    return QDeadlineTimer(std::chrono::milliseconds(kTimeoutMs));
-}
 
 int cores()
 {
@@ -90,9 +86,6 @@ private slots:
     void throwingFinishCallbackIsFailureWithIdZero();
     void parentDeletesPool();
     void propertiesAreReadableThroughQObject();
-    void shutdownAllLetsQueuedJobsFinish();
-    void shutdownAllNowDropsPendingJobs();
-    void destroyedPoolIsNotVisitedByShutdownAll();
 };
 
 void tst_Construction::defaultMaxChildrenIsIdealThreadCount()
@@ -187,14 +180,14 @@ void tst_Construction::childrenAreCreatedLazily()
     QCOMPARE(pool.childCount(), 0);
 
     pool.submit([&ran] { ran.fetch_add(1); });
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     QCOMPARE(pool.childCount(), 1);
 
     // An idle child takes the next job: no new child while one is idle.
     for (int i = 0; i < 5; ++i) {
-        QVERIFY(QTest::qWaitFor([&] { return pool.busy() == 0; }, kTimeoutMs));
+        QVERIFY(QTest::qWaitFor([&] { return pool.busy() == 0; }, kWaitMs));
         pool.submit([&ran] { ran.fetch_add(1); });
-        QVERIFY(pool.waitIdle(deadline()));
+        QVERIFY(pool.waitIdle(waitDeadline()));
     }
     QCOMPARE(ran.load(), 6);
     QCOMPARE(pool.childCount(), 1);
@@ -215,11 +208,11 @@ void tst_Construction::burstIntoTwoChildrenCreatesExactlyTwo()
     QVERIFY(gate.waitEntered());
     QVERIFY(pool.childCount() <= 2);
     gate.open();
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     QCOMPARE(ran.load(), kJobs);
     QCOMPARE(pool.childCount(), 2);
     // The second child may still be starting (its jobs were all taken by the first one).
-    QVERIFY(QTest::qWaitFor([&] { return pool.alive() == 2; }, kTimeoutMs));
+    QVERIFY(QTest::qWaitFor([&] { return pool.alive() == 2; }, kWaitMs));
     QCOMPARE(pool.childCount(), 2);
 }
 
@@ -254,7 +247,7 @@ void tst_Construction::childrenAreNamedAfterPrefix()
     }
     QVERIFY(gate.waitEntered(2));
     gate.open(2);
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
 
     const QSet<QString> expected{expectedPrefix + QStringLiteral("-0"),
                                  expectedPrefix + QStringLiteral("-1")};
@@ -307,11 +300,11 @@ void tst_Construction::initCallbackRunsInEachChildBeforeItsFirstJob()
     pool.submit(job);
     QVERIFY(gate.waitEntered(2));
     gate.open(2);
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     // More jobs on the same children: no further init calls.
     for (int i = 0; i < 20; ++i)
         pool.submit([] { });
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
 
     QMutexLocker lock(&mutex);
     QCOMPARE(pool.childCount(), 2);
@@ -352,13 +345,13 @@ void tst_Construction::finishCallbackRunsOnceWhenChildEnds()
         pool.submit([&gate] { gate.pass(); });
     QVERIFY(gate.waitEntered(2));
     gate.open(2);
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     {
         QMutexLocker lock(&mutex);
         QCOMPARE(arguments.size(), 0); // idle children have not ended
     }
 
-    QVERIFY(pool.shutdown(deadline()));
+    QVERIFY(pool.shutdown(waitDeadline()));
     QCOMPARE(pool.alive(), 0);
     QMutexLocker lock(&mutex);
     QCOMPARE(arguments.size(), 2);
@@ -377,7 +370,7 @@ void tst_Construction::throwingInitCallbackIsFailureWithIdZero()
     Pool pool(std::move(options));
 
     const FastThreadPool::JobId id = pool.submit([] { return 7; });
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
 
     // The child still ran the job.
     const QList<FastThreadPool::Result> done = pool.done().takeAll();
@@ -394,7 +387,7 @@ void tst_Construction::throwingInitCallbackIsFailureWithIdZero()
 
     // And keeps working.
     pool.submit([] { return 8; });
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     const auto next = pool.done().tryTake();
     QVERIFY(next.has_value());
     QCOMPARE(next->value.toInt(), 8);
@@ -410,9 +403,9 @@ void tst_Construction::throwingFinishCallbackIsFailureWithIdZero()
     Pool pool(std::move(options));
 
     pool.submit([] { return 1; });
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     QVERIFY(pool.failed().isEmpty());
-    QVERIFY(pool.shutdown(deadline()));
+    QVERIFY(pool.shutdown(waitDeadline()));
 
     const QList<FastThreadPool::Failure> failed = pool.failed().takeAll();
     QCOMPARE(failed.size(), 1);
@@ -424,7 +417,7 @@ void tst_Construction::throwingFinishCallbackIsFailureWithIdZero()
     // The pool is usable again after clear().
     pool.clear();
     pool.submit([] { return 2; });
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     const auto next = pool.done().tryTake();
     QVERIFY(next.has_value());
     QCOMPARE(next->value.toInt(), 2);
@@ -471,114 +464,12 @@ void tst_Construction::propertiesAreReadableThroughQObject()
     QCOMPARE(object->property("pending").toLongLong(), pool.pending());
 
     gate.open();
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     QCOMPARE(object->property("pending").toLongLong(), 0);
-    QVERIFY(pool.shutdown(deadline()));
+    QVERIFY(pool.shutdown(waitDeadline()));
     QCOMPARE(object->property("isShutdown").toBool(), true);
     QCOMPARE(object->property("alive").toInt(), 0);
     QCOMPARE(object->property("busy").toInt(), 0);
-}
-
-void tst_Construction::shutdownAllLetsQueuedJobsFinish()
-{
-    constexpr int kQueued = 20;
-    Gate gateA;
-    Gate gateB;
-    std::atomic<int> ranA{0};
-    std::atomic<int> ranB{0};
-    std::atomic<int> outcome{-1};
-    Pool poolA({.maxChildren = 1});
-    Pool poolB({.maxChildren = 1});
-    poolA.submit([&gateA] { gateA.pass(); });
-    poolB.submit([&gateB] { gateB.pass(); });
-    for (int i = 0; i < kQueued; ++i) {
-        poolA.submit([&ranA] { ranA.fetch_add(1); });
-        poolB.submit([&ranB] { ranB.fetch_add(1); });
-    }
-    QVERIFY(gateA.waitEntered());
-    QVERIFY(gateB.waitEntered());
-
-    // shutdownAll() waits for the pools; it runs beside the test while the gates are shut.
-    std::jthread caller([&outcome] { outcome.store(FastThreadPool::shutdownAll(false) ? 1 : 0); });
-    const bool bothShuttingDown =
-            QTest::qWaitFor([&] { return poolA.isShutdown() && poolB.isShutdown(); }, kTimeoutMs);
-    const int ranBeforeOpen = ranA.load() + ranB.load();
-    gateA.open();
-    gateB.open();
-    caller.join();
-
-    QVERIFY(bothShuttingDown);
-    QCOMPARE(ranBeforeOpen, 0); // the queued jobs really were still queued
-    QCOMPARE(outcome.load(), 1);
-    QCOMPARE(ranA.load(), kQueued);
-    QCOMPARE(ranB.load(), kQueued);
-    QCOMPARE(poolA.alive(), 0);
-    QCOMPARE(poolB.alive(), 0);
-}
-
-void tst_Construction::shutdownAllNowDropsPendingJobs()
-{
-    constexpr int kQueued = 20;
-    Gate gateA;
-    Gate gateB;
-    std::atomic<int> ranA{0};
-    std::atomic<int> ranB{0};
-    std::atomic<int> outcome{-1};
-    Pool poolA({.maxChildren = 1});
-    Pool poolB({.maxChildren = 1});
-    poolA.submit([&gateA] { gateA.pass(); });
-    poolB.submit([&gateB] { gateB.pass(); });
-    for (int i = 0; i < kQueued; ++i) {
-        poolA.submit([&ranA] { ranA.fetch_add(1); });
-        poolB.submit([&ranB] { ranB.fetch_add(1); });
-    }
-    QVERIFY(gateA.waitEntered());
-    QVERIFY(gateB.waitEntered());
-
-    std::jthread caller([&outcome] { outcome.store(FastThreadPool::shutdownAll(true) ? 1 : 0); });
-    // The pending jobs are dropped while the running ones are still held.
-    const bool dropped = QTest::qWaitFor(
-            [&] {
-                return poolA.isShutdown() && poolB.isShutdown() && poolA.jobs().isEmpty()
-                        && poolB.jobs().isEmpty();
-            },
-            kTimeoutMs);
-    gateA.open();
-    gateB.open();
-    caller.join();
-
-    QVERIFY(dropped);
-    QCOMPARE(outcome.load(), 1);
-    QCOMPARE(ranA.load(), 0);
-    QCOMPARE(ranB.load(), 0);
-    QCOMPARE(poolA.alive(), 0);
-    QCOMPARE(poolB.alive(), 0);
-    QVERIFY(poolA.jobs().isEmpty());
-    QVERIFY(poolB.jobs().isEmpty());
-}
-
-void tst_Construction::destroyedPoolIsNotVisitedByShutdownAll()
-{
-    std::atomic<int> ran{0};
-    for (int i = 0; i < 8; ++i) {
-        auto gone = std::make_unique<Pool>(PoolOptions{.maxChildren = 1});
-        gone->submit([&ran] { ran.fetch_add(1); });
-    }
-    {
-        auto *parent = new QObject;
-        auto *owned = new Pool(parent);
-        owned->submit([&ran] { ran.fetch_add(1); });
-        delete parent;
-    }
-    QCOMPARE(ran.load(), 9);
-
-    Pool survivor({.maxChildren = 1});
-    survivor.submit([&ran] { ran.fetch_add(1); });
-    QVERIFY(survivor.waitIdle(deadline()));
-    QVERIFY(FastThreadPool::shutdownAll(true));
-    QVERIFY(survivor.isShutdown());
-    QCOMPARE(survivor.alive(), 0);
-    QCOMPARE(ran.load(), 10);
 }
 
 QTEST_GUILESS_MAIN(tst_Construction)

@@ -27,14 +27,10 @@
 using namespace FastThreadPool;
 using namespace std::chrono_literals;
 using TestSupport::Gate;
+using TestSupport::identity;
 using TestSupport::GateOpener;
 
 namespace {
-
-int identity(int value)
-{
-    return value;
-}
 
 int add(int a, int b)
 {

@@ -27,15 +27,11 @@ using TestSupport::BlockedPool;
 using TestSupport::Gate;
 using TestSupport::GateOpener;
 
+using TestSupport::kWaitMs;
+using TestSupport::waitDeadline;
+
 namespace {
 
-// Generous: the machine has two noisy cores.
-constexpr int kWaitMs = 10000;
-
-QDeadlineTimer waitDeadline()
-{
-    return QDeadlineTimer(kWaitMs);
-}
 
 // For helper threads (no event loop): yields until `condition` holds or `timeoutMs` pass.
 bool spinUntil(const std::function<bool()> &condition, int timeoutMs = kWaitMs)

@@ -29,14 +29,10 @@ using FastThreadPool::PoolOptions;
 using FastThreadPool::Result;
 using TestSupport::Gate;
 
+using TestSupport::kWaitMs;
+using TestSupport::waitDeadline;
+
 namespace {
-
-constexpr int kTimeoutMs = 10000;
-
-QDeadlineTimer deadline()
-{
-    return QDeadlineTimer(std::chrono::milliseconds(kTimeoutMs));
-}
 
 QList<int> intValues(const QList<Result> &results)
 {
@@ -172,7 +168,7 @@ void tst_Submit::idsAreUniqueNonZeroAndIncreasing()
         default: ids.append(pool.submitDoneFirst([] { return 1; }, false)); break;
         }
     }
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     QVERIFY(ids.first() != 0);
     for (qsizetype i = 1; i < ids.size(); ++i)
         QVERIFY2(ids.at(i) > ids.at(i - 1), qPrintable(QString::number(i)));
@@ -192,7 +188,7 @@ void tst_Submit::idsAreUniqueAcrossSubmittingThreads()
                     mine.push_back(pool.submit([] { }));
             });
     }
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     QSet<JobId> all;
     for (const auto &mine : ids) {
         QCOMPARE(mine.size(), std::size_t(kPerThread));
@@ -218,7 +214,7 @@ void tst_Submit::resultIdPutsJobIdIntoEntries()
     Pool pool({.maxChildren = 1, .resultId = resultId});
     const JobId valueJob = pool.submit([] { return 5; });
     const JobId failingJob = pool.submit([]() -> int { throw std::runtime_error("no"); });
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
 
     const auto result = pool.done().tryTake();
     QVERIFY(result.has_value());
@@ -251,7 +247,7 @@ void tst_Submit::submitFirstRunsBeforeQueuedJobsLastInFirstOut()
 
     const QList<JobId> waiting = pool.jobs();
     gate.open();
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
 
     QCOMPARE(waiting, (QList<JobId>{d, c, a, b}));
     QCOMPARE(order, QStringLiteral("DCAB"));
@@ -279,7 +275,7 @@ void tst_Submit::oneChildRunsJobsInSubmissionOrder()
         submitted.append(i);
     }
     gate.open();
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     QCOMPARE(ran, submitted);
     QCOMPARE(intValues(pool.done().takeAll()), submitted); // results in the same order
 }
@@ -288,7 +284,7 @@ void tst_Submit::submitDoneTrueKeepsValue()
 {
     Pool pool({.maxChildren = 1, .resultId = true});
     const JobId id = pool.submitDone([](int x) { return x * 3; }, true, 14);
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     const QList<Result> done = pool.done().takeAll();
     QCOMPARE(done.size(), 1);
     QCOMPARE(done.first().id, id);
@@ -307,7 +303,7 @@ void tst_Submit::submitDoneFalseRunsJobButKeepsNothing()
                     return QStringLiteral("discarded");
                 },
                 false);
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     QCOMPARE(ran.load(), 3);
     QVERIFY(pool.done().isEmpty());
     QCOMPARE(pool.doneCount().value(), 0);
@@ -337,7 +333,7 @@ void tst_Submit::submitDoneCallableGetsTypedValueInWorker()
                 },
                 i);
     }
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
 
     QMutexLocker lock(&mutex);
     QCOMPARE(received, (QStringList{QStringLiteral("value 0"), QStringLiteral("value 1"),
@@ -360,7 +356,7 @@ void tst_Submit::submitDoneCallableMayTakeQVariant()
     };
     pool.submitDone([] { return 17; }, keep);
     pool.submitDone([] { return QStringLiteral("text"); }, keep);
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
 
     QMutexLocker lock(&mutex);
     QCOMPARE(received.size(), 2);
@@ -381,7 +377,7 @@ void tst_Submit::exceptionInDoneCallableIsFailureOfJob()
                 return 3;
             },
             [](int) { throw std::runtime_error("callback rejected the value"); });
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
 
     QCOMPARE(ran.load(), 1);
     QVERIFY(pool.done().isEmpty());
@@ -413,7 +409,7 @@ void tst_Submit::submitDoneFirstGoesToHead()
     const JobId c = pool.submitDoneFirst(job(u'C', 3), [&](int v) { callbackValue.store(v); });
     const QList<JobId> waiting = pool.jobs();
     gate.open();
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
 
     QCOMPARE(waiting, (QList<JobId>{c, b, a}));
     QCOMPARE(order, QStringLiteral("CBA"));
@@ -431,7 +427,7 @@ void tst_Submit::voidJobGivesNullVariant()
     std::atomic<bool> ran{false};
     Pool pool({.maxChildren = 1, .resultId = true});
     const JobId id = pool.submit([&ran] { ran.store(true); });
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     QVERIFY(ran.load());
     const QList<Result> done = pool.done().takeAll();
     QCOMPARE(done.size(), 1); // a void job still leaves one entry
@@ -444,7 +440,7 @@ void tst_Submit::intValueRoundTrips()
 {
     Pool pool({.maxChildren = 1});
     pool.submit([](int a, int b) { return a * b; }, -6, 7);
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     const auto result = pool.done().tryTake();
     QVERIFY(result.has_value());
     QCOMPARE(result->value.metaType(), QMetaType::fromType<int>());
@@ -456,7 +452,7 @@ void tst_Submit::qstringValueRoundTrips()
     Pool pool({.maxChildren = 1});
     const QString input = QStringLiteral("grüße, 世界");
     pool.submit([](const QString &s) { return s + s; }, input);
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     const auto result = pool.done().tryTake();
     QVERIFY(result.has_value());
     QCOMPARE(result->value.metaType(), QMetaType::fromType<QString>());
@@ -468,7 +464,7 @@ void tst_Submit::stdStringValueRoundTrips()
     Pool pool({.maxChildren = 1});
     const std::string input("bytes\0kept", 10); // an embedded NUL survives as std::string
     pool.submit([](std::string s) { return s + "!"; }, input);
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     const auto result = pool.done().tryTake();
     QVERIFY(result.has_value());
     QCOMPARE(result->value.metaType(), QMetaType::fromType<std::string>());
@@ -481,7 +477,7 @@ void tst_Submit::customStructValueRoundTrips()
     const Measurement expected{QStringLiteral("mV"), 3.25, {1, 2, 3, 5, 8}};
     Pool pool({.maxChildren = 1});
     pool.submit([](Measurement m) { return m; }, expected);
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     const auto result = pool.done().tryTake();
     QVERIFY(result.has_value());
     QCOMPARE(result->value.metaType(), QMetaType::fromType<Measurement>());
@@ -498,7 +494,7 @@ void tst_Submit::stdExceptionFailureHasDemangledTypeAndMessage()
     pool.submit([]() -> int { throw std::runtime_error("runtime trouble"); });
     pool.submit([] { throw std::out_of_range("index 9 of 3"); });
     pool.submit([] { throw SubmitTest::ParseError("bad token ')'"); });
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
 
     const QList<Failure> failed = pool.failed().takeAll();
     QCOMPARE(failed.size(), 3); // one child: in submission order
@@ -516,7 +512,7 @@ void tst_Submit::thrownIntFailureHasTypeInt()
 {
     Pool pool({.maxChildren = 1});
     pool.submit([] { throw 42; });
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     const auto failure = pool.failed().tryTake();
     QVERIFY(failure.has_value());
     QCOMPARE(failure->type, QStringLiteral("int"));
@@ -528,7 +524,7 @@ void tst_Submit::thrownStringLiteralFailureCarriesText()
 {
     Pool pool({.maxChildren = 1});
     pool.submit([] { throw "text"; });
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     const auto failure = pool.failed().tryTake();
     QVERIFY(failure.has_value());
     QCOMPARE(failure->message, QStringLiteral("text"));
@@ -540,7 +536,7 @@ void tst_Submit::rethrowThrowsOriginalType()
     Pool pool({.maxChildren = 1});
     pool.submit([] { throw SubmitTest::ParseError("unexpected end"); });
     pool.submit([] { throw 42; });
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     const QList<Failure> failed = pool.failed().takeAll();
     QCOMPARE(failed.size(), 2);
 
@@ -583,7 +579,7 @@ void tst_Submit::excStackDetailsDescribeFailure()
     const JobId id = plainFunction
             ? pool.submit(&SubmitTest::failingJobForExcStack, 4711)
             : pool.submit([](int v) { return SubmitTest::failingJobForExcStack(v); }, 4711);
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     const auto failure = pool.failed().tryTake();
     QVERIFY(failure.has_value());
     const QString details = failure->details;
@@ -609,7 +605,7 @@ void tst_Submit::excArgsCarryJobArguments()
         throw std::invalid_argument("rejected");
     },
                 7, QStringLiteral("seven"), std::string("sieben"), 7.5);
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     const auto failure = pool.failed().tryTake();
     QVERIFY(failure.has_value());
     QCOMPARE(failure->args.size(), 4);
@@ -622,7 +618,7 @@ void tst_Submit::excArgsCarryJobArguments()
     // Without excArgs, no arguments are kept.
     Pool plain({.maxChildren = 1});
     plain.submit([](int) { throw std::runtime_error("x"); }, 1);
-    QVERIFY(plain.waitIdle(deadline()));
+    QVERIFY(plain.waitIdle(waitDeadline()));
     const auto bare = plain.failed().tryTake();
     QVERIFY(bare.has_value());
     QVERIFY(bare->args.isEmpty());
@@ -647,7 +643,7 @@ void tst_Submit::failuresAreLoggedAtLogLevel()
             pool.submit([](int n) { throw std::runtime_error("logged failure #" + std::to_string(n)); },
                         i);
         pool.submit([] { return 1; }); // a success is not logged
-        QVERIFY(pool.waitIdle(deadline()));
+        QVERIFY(pool.waitIdle(waitDeadline()));
         QCOMPARE(pool.failed().size(), qsizetype(kFailures)); // logged and still queued
     }
 
@@ -671,7 +667,7 @@ void tst_Submit::generatorGivesOneResultPerValue()
     constexpr int kValues = 6;
     Pool pool({.maxChildren = 1, .resultId = true});
     const JobId id = pool.submit(&SubmitTest::countTo, kValues);
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
 
     const QList<Result> done = pool.done().takeAll();
     QCOMPARE(done.size(), kValues);
@@ -687,7 +683,7 @@ void tst_Submit::generatorThrowingKeepsYieldedValues()
 {
     Pool pool({.maxChildren = 1, .resultId = true});
     const JobId id = pool.submit(&SubmitTest::yieldOneTwoThenThrow);
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
 
     const QList<Result> done = pool.done().takeAll();
     QCOMPARE(intValues(done), (QList<int>{1, 2}));
@@ -725,7 +721,7 @@ void tst_Submit::nullFunctionThrowsAndChangesNothing()
     QCOMPARE(pool.jobs(), jobsBefore);
     QCOMPARE(pool.childCount(), 1);
     gate.open();
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     QCOMPARE(intValues(pool.done().takeAll()), (QList<int>{1, 2})); // nothing lost
     QVERIFY(pool.failed().isEmpty());
 }
@@ -736,7 +732,7 @@ void tst_Submit::submitAfterShutdownChildrenThrowsPoolStopped()
     auto count = [&ran] { ran.fetch_add(1); };
     Pool pool({.maxChildren = 1});
     pool.submit(count);
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     QCOMPARE(ran.load(), 1);
 
     pool.shutdownChildren();
@@ -745,7 +741,7 @@ void tst_Submit::submitAfterShutdownChildrenThrowsPoolStopped()
     QVERIFY_THROWS_EXCEPTION(FastThreadPool::PoolStopped, pool.submitFirst(count));
     QVERIFY_THROWS_EXCEPTION(FastThreadPool::PoolStopped, pool.submitDone(count, true));
     QVERIFY_THROWS_EXCEPTION(FastThreadPool::PoolStopped, pool.submitDoneFirst(count, false));
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     QCOMPARE(ran.load(), 1);
     QCOMPARE(pool.pending(), qint64(0));
 
@@ -753,7 +749,7 @@ void tst_Submit::submitAfterShutdownChildrenThrowsPoolStopped()
     pool.clear();
     QVERIFY(!pool.isShutdown());
     pool.submit(count);
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     QCOMPARE(ran.load(), 2);
 }
 
@@ -773,7 +769,7 @@ void tst_Submit::argumentsAreCopiedAtSubmit()
     text = QStringLiteral("after");
     numbers.push_back(100);
     gate.open();
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
     const auto result = pool.done().tryTake();
     QVERIFY(result.has_value());
     QCOMPARE(result->value.toString(), expected);
@@ -789,7 +785,7 @@ void tst_Submit::moveOnlyArgumentsWork()
                 std::make_unique<std::string>("by reference"));
     // A move-only callable, too.
     pool.submit([p = std::make_unique<int>(7)] { return *p * 2; });
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
 
     const QList<Result> done = pool.done().takeAll();
     QCOMPARE(done.size(), 3);
@@ -821,7 +817,7 @@ void tst_Submit::largeCapturesWork()
     pool.submit([](const std::array<qint64, 64> &a) { return std::accumulate(a.begin(), a.end(), qint64(0)); },
                 data);
     expectedTotal += std::accumulate(data.begin(), data.end(), qint64(0));
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
 
     const QList<Result> done = pool.done().takeAll();
     QCOMPARE(done.size(), kJobs + 1);
@@ -844,7 +840,7 @@ void tst_Submit::submitFromInsideJobWorks()
         }
         return 1;
     });
-    QVERIFY(pool.waitIdle(deadline()));
+    QVERIFY(pool.waitIdle(waitDeadline()));
 
     QVERIFY(!innerThrew.load());
     QVERIFY(innerId.load() > outerId);
