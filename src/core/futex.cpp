@@ -51,10 +51,10 @@ bool futexWait(std::atomic<std::uint32_t> &word, std::uint32_t expected,
                const SteadyTime *deadline) noexcept
 {
     if (!deadline) {
-        word.wait(expected, std::memory_order_acquire);
+        word.wait(expected, std::memory_order_acquire); // acquire: as the Linux futex path
         return true;
     }
-    while (word.load(std::memory_order_acquire) == expected) {
+    while (word.load(std::memory_order_acquire) == expected) { // acquire: see above
         if (std::chrono::steady_clock::now() >= *deadline)
             return false;
         std::this_thread::sleep_for(std::chrono::microseconds(100));

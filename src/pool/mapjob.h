@@ -86,6 +86,7 @@ struct MapWork
                 return {total, total};
             const std::size_t chunk =
                     std::max<std::size_t>(1, (total - begin) / (2 * std::size_t(threads)));
+            // relaxed: as the load above.
             if (cursor.compare_exchange_weak(begin, begin + chunk, std::memory_order_relaxed))
                 return {begin, std::min(total, begin + chunk)};
         }
