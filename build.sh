@@ -16,7 +16,7 @@ packages=(
     qml6-module-qttest qml6-module-qtquick qml6-module-qtquick-window qml6-module-qtqml
     qml6-module-qtqml-models qml6-module-qtquick-controls qml6-module-qtquick-layouts
     qml6-module-qtquick-templates
-    libconcurrentqueue-dev libtbb-dev libboost-dev libbenchmark-dev
+    libtbb-dev libboost-dev libbenchmark-dev
     libgl-dev xvfb valgrind
 )
 

@@ -6,8 +6,7 @@ target_compile_options(fastthreadpool_warnings INTERFACE
     $<$<BOOL:${FASTTHREADPOOL_WERROR}>:-Werror>)
 
 if(FASTTHREADPOOL_SANITIZE STREQUAL "thread")
-    # -Wno-tsan: third-party headers (moodycamel) use fences, which TSan does not model.
-    add_compile_options(-fsanitize=thread -g -O1 -Wno-tsan)
+    add_compile_options(-fsanitize=thread -g -O1)
     add_link_options(-fsanitize=thread)
 elseif(FASTTHREADPOOL_SANITIZE STREQUAL "address")
     add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all

@@ -10,21 +10,11 @@ namespace {
 constexpr int kPublishSpins = 2000;
 } // namespace
 
-void JobQueue::publish(const JobStore::Claim &claim, Placement where)
+void JobQueue::pushLate(JobRecord *record)
 {
-    // acq_rel: release publishes the task to the worker that acquires the word; acquire
-    // sees a worker's "skipped" mark and what it implies.
-    const std::uint64_t previous = claim.record->word.exchange(
-            JobWord::make(claim.id, where, JobState::Pending), std::memory_order_acq_rel);
-    const bool skipped = JobWord::id(previous) == claim.id
-            && JobWord::state(previous) == JobState::Skipped;
-    if (where == Placement::Head) {
-        m_head.push(claim.record); // a skip only meant the tail passed its ticket
-    } else if (skipped) {
-        std::lock_guard lock(m_lateMutex);
-        m_late.push_back(claim.record);
-        m_hasLate.store(true, std::memory_order_release); // release: the list is ready
-    }
+    std::lock_guard lock(m_lateMutex);
+    m_late.push_back(record);
+    m_hasLate.store(true, std::memory_order_release); // release: the list is ready
 }
 
 void JobQueue::refuse(const JobStore::Claim &claim)
@@ -36,10 +26,6 @@ void JobQueue::refuse(const JobStore::Claim &claim)
 
 JobRecord *JobQueue::popLate()
 {
-    // relaxed: a hint; the list itself is read under its mutex. Ordered after the
-    // sleeper handshake by the barrier the worker passes before looking again.
-    if (!m_hasLate.load(std::memory_order_relaxed))
-        return nullptr;
     std::lock_guard lock(m_lateMutex);
     if (m_late.empty())
         return nullptr;
@@ -47,15 +33,6 @@ JobRecord *JobQueue::popLate()
     m_late.pop_front();
     m_hasLate.store(!m_late.empty(), std::memory_order_relaxed); // relaxed: under the mutex
     return record;
-}
-
-JobRecord *JobQueue::Consumer::pop()
-{
-    if (JobRecord *record = m_queue.m_head.pop())
-        return record;
-    if (JobRecord *record = m_queue.popLate())
-        return record;
-    return popTail();
 }
 
 JobBlock *JobQueue::Consumer::block(std::uint64_t index)

@@ -27,7 +27,18 @@ public:
     explicit JobQueue(JobStore &store) : m_store(store) { }
 
     //! Queues a claimed record whose task is set.
-    void publish(const JobStore::Claim &claim, Placement where);
+    void publish(const JobStore::Claim &claim, Placement where)
+    {
+        // acq_rel: release publishes the task to the worker that acquires the word; acquire
+        // sees a worker's "skipped" mark and what it implies.
+        const std::uint64_t previous = claim.record->word.exchange(
+                JobWord::make(claim.id, where, JobState::Pending), std::memory_order_acq_rel);
+        if (where == Placement::Head)
+            m_head.push(claim.record); // a skip only meant the tail passed its ticket
+        else if (JobWord::id(previous) == claim.id
+                 && JobWord::state(previous) == JobState::Skipped)
+            pushLate(claim.record);
+    }
     //! Marks a claimed record whose submit was refused; its life share is the caller's.
     void refuse(const JobStore::Claim &claim);
 
@@ -37,7 +48,17 @@ public:
     public:
         Consumer(JobQueue &queue, RetireBatch &retire) : m_queue(queue), m_retire(retire) { }
         //! The next job to run (its word said Pending when taken), or nullptr.
-        JobRecord *pop();
+        JobRecord *pop()
+        {
+            if (JobRecord *record = m_queue.m_head.pop())
+                return record;
+            // relaxed: a hint; the list itself is read under its mutex. Ordered after the
+            // sleeper handshake by the barrier a worker passes before looking again.
+            if (m_queue.m_hasLate.load(std::memory_order_relaxed))
+                if (JobRecord *record = m_queue.popLate())
+                    return record;
+            return popTail();
+        }
 
     private:
         JobRecord *popTail();
@@ -52,6 +73,7 @@ public:
 
 private:
     JobRecord *popLate();
+    void pushLate(JobRecord *record);
 
     JobStore &m_store;
     HeadStack m_head;

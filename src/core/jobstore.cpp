@@ -6,27 +6,12 @@ JobStore::JobStore() = default;
 
 JobStore::~JobStore()
 {
-    for (JobBlock *block : m_all) {
-        for (JobRecord &record : block->records)
-            record.task.reset(); // jobs never run (a soon shutdown) die with the store
+    // Jobs never run (a soon shutdown) die with the store; only live blocks can hold one.
+    for (auto &entry : m_blocks)
+        for (JobRecord &record : entry.second->records)
+            record.task.reset();
+    for (JobBlock *block : m_all)
         delete block;
-    }
-}
-
-JobStore::Claim JobStore::claim()
-{
-    std::uint64_t id;
-    do {
-        // seq_cst: the claim is the "I am submitting" announcement that shutdown reads.
-        id = m_next.fetch_add(1, std::memory_order_seq_cst);
-    } while (id % JobBlock::kSlots == 0); // a block header's slot
-    const std::uint64_t index = id / JobBlock::kSlots;
-    // acquire (both): the block's state is visible once its index matches. Blocks are never
-    // freed, so reading a stale m_current is harmless.
-    JobBlock *block = m_current.load(std::memory_order_acquire);
-    if (!block || block->header.index.load(std::memory_order_acquire) != index)
-        block = blockFor(index);
-    return {&block->slot(id), id};
 }
 
 JobBlock *JobStore::blockFor(std::uint64_t index)

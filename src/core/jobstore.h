@@ -61,7 +61,21 @@ public:
         std::uint64_t id;
     };
     //! Claims the next id and returns its record (whose task is empty).
-    Claim claim();
+    Claim claim()
+    {
+        std::uint64_t id;
+        do {
+            // seq_cst: the claim is the "I am submitting" announcement that shutdown reads.
+            id = m_next.fetch_add(1, std::memory_order_seq_cst);
+        } while (id % JobBlock::kSlots == 0); // a block header's slot
+        const std::uint64_t index = id / JobBlock::kSlots;
+        // acquire (both): the block's state is visible once its index matches. Blocks are
+        // never freed, so reading a stale m_current is harmless.
+        JobBlock *block = m_current.load(std::memory_order_acquire);
+        if (!block || block->header.index.load(std::memory_order_acquire) != index)
+            block = blockFor(index);
+        return {&block->slot(id), id};
+    }
 
     //! One past the highest id handed out so far (ids below it are claimed or headers).
     std::uint64_t nextId() const noexcept

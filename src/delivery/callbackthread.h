@@ -5,12 +5,11 @@
 
 #include <fastthreadpool/semaphore.h>
 
+#include "core/lanequeue.h"
 #include "delivery/joinablethread.h"
 
 #include <QtCore/qdeadlinetimer.h>
 #include <QtCore/qthread.h>
-
-#include <concurrentqueue/concurrentqueue.h>
 
 #include <atomic>
 #include <functional>
@@ -30,9 +29,10 @@ public:
     }
     ~CallbackThread() override { stop(QDeadlineTimer(QDeadlineTimer::Forever)); }
 
-    void push(T &&entry)
+    //! Producers push on their lane of lanes(), then call published().
+    LaneQueue<T> &lanes() noexcept { return m_queue; }
+    void published()
     {
-        m_queue.enqueue(std::move(entry));
         m_items.release(1);
         // acquire: pairs with the release store in ensureStarted().
         if (!m_started.load(std::memory_order_acquire))
@@ -60,13 +60,13 @@ protected:
         T entry;
         for (;;) {
             m_items.acquire();
-            if (m_queue.try_dequeue(entry)) {
+            if (m_queue.tryPop(entry)) {
                 m_handle(std::move(entry));
                 continue;
             }
             // A permit without an entry is the stop signal. acquire: pairs with stop().
             if (m_stopping.load(std::memory_order_acquire)) {
-                while (m_queue.try_dequeue(entry))
+                while (m_queue.tryPop(entry))
                     m_handle(std::move(entry));
                 return;
             }
@@ -85,7 +85,7 @@ private:
     }
 
     std::function<void(T &&)> m_handle;
-    moodycamel::ConcurrentQueue<T> m_queue;
+    LaneQueue<T> m_queue;
     Semaphore m_items{0};
     std::atomic<bool> m_started{false};
     std::atomic<bool> m_stopping{false};

@@ -4,34 +4,48 @@
 
 namespace FastThreadPool {
 
-JobContext::JobContext(detail::Delivery &delivery, JobId id) noexcept
-    : m_delivery(delivery),
-      m_id(id),
-      m_keepsValues(delivery.keepsValues()),
-      m_capturesArgs(delivery.capturesArgs())
-{
-}
-
 void JobContext::deliver(QVariant &&value, JobId id)
 {
-    m_delivery.deliver(std::move(value), id);
+    m_delivery.deliver(m_lanes, std::move(value), id);
 }
 
 void JobContext::fail(std::exception_ptr error, JobId id, QVariantList &&args,
                       const detail::FunctionInfo &function) noexcept
 {
-    m_delivery.fail(error, id, std::move(args), function);
+    m_delivery.fail(m_lanes, error, id, std::move(args), function);
 }
 
 namespace detail {
 
-Delivery::Delivery(const PoolOptions &options, EventCount &progress)
+LaneQueue<Result>::Lane &ThreadLanes::acquireDone()
+{
+    m_doneQueue = &m_delivery.doneTarget();
+    m_done = m_doneQueue->acquireLane();
+    return *m_done;
+}
+
+LaneQueue<Failure>::Lane &ThreadLanes::acquireFailed()
+{
+    m_failedQueue = &m_delivery.failedTarget();
+    m_failed = m_failedQueue->acquireLane();
+    return *m_failed;
+}
+
+void ThreadLanes::release()
+{
+    if (m_done)
+        m_doneQueue->releaseLane(std::exchange(m_done, nullptr));
+    if (m_failed)
+        m_failedQueue->releaseLane(std::exchange(m_failed, nullptr));
+}
+
+Delivery::Delivery(const PoolOptions &options, EventCount &arrivals)
     : m_keepsValues(options.doneCallback.keepsResults()),
       m_capturesArgs(options.excArgs),
       m_resultIds(options.resultId),
       m_failureOptions{options.excStack},
       m_logLevel(options.logLevel),
-      m_progress(progress),
+      m_arrivals(arrivals),
       m_space(options.doneMax),
       m_done(&m_space),
       m_failed(nullptr)
@@ -56,7 +70,8 @@ Delivery::Delivery(const PoolOptions &options, EventCount &progress)
                     try {
                         callback(result);
                     } catch (...) {
-                        failCallback(std::current_exception(), "doneCallback");
+                        failCallback(m_doneThreadLanes, std::current_exception(),
+                                     "doneCallback");
                     }
                     m_space.release(1);
                 });
@@ -65,56 +80,70 @@ Delivery::Delivery(const PoolOptions &options, EventCount &progress)
 
 Delivery::~Delivery()
 {
-    // The done thread may still report into the failed one: stop it first.
+    // The done thread may still report into the failed target: stop it first, then give
+    // its lanes back while their queues still exist.
     m_doneThread.reset();
+    m_doneThreadLanes.release();
     m_failedThread.reset();
 }
 
-void Delivery::deliver(QVariant &&value, JobId id)
+LaneQueue<Result> &Delivery::doneTarget() noexcept
+{
+    return m_doneThread ? m_doneThread->lanes() : m_done.lanes();
+}
+
+LaneQueue<Failure> &Delivery::failedTarget() noexcept
+{
+    return m_failedThread ? m_failedThread->lanes() : m_failed.lanes();
+}
+
+void Delivery::deliver(ThreadLanes &lanes, QVariant &&value, JobId id)
 {
     if (!m_keepsValues)
         return;
-    Result result{m_resultIds ? id : 0, std::move(value)};
     m_space.acquire();
+    lanes.done().emplace(m_resultIds ? id : 0, std::move(value));
     if (m_doneThread) {
-        m_doneThread->push(std::move(result));
+        m_doneThread->published();
     } else {
-        m_done.push(std::move(result));
-        m_progress.notifyAll();
+        m_done.published();
+        m_arrivals.notifyAll();
     }
 }
 
-void Delivery::fail(std::exception_ptr error, JobId id, QVariantList &&args,
+void Delivery::fail(ThreadLanes &lanes, std::exception_ptr error, JobId id, QVariantList &&args,
                     const FunctionInfo &function) noexcept
 {
     try {
         Failure failure = makeFailure(error, id, std::move(args), function, m_failureOptions);
         if (!m_resultIds)
             failure.id = 0; // Failure::id follows resultId; the details keep the real id
-        route(std::move(failure));
+        route(lanes, std::move(failure));
     } catch (...) {
         qCCritical(lcFailures) << "could not record the failure of job" << id;
     }
 }
 
-void Delivery::failCallback(std::exception_ptr error, const char *where) noexcept
+void Delivery::failCallback(ThreadLanes &lanes, std::exception_ptr error,
+                            const char *where) noexcept
 {
     try {
-        route(callbackFailure(error, where, m_failureOptions.details));
+        route(lanes, callbackFailure(error, where, m_failureOptions.details));
     } catch (...) {
         qCCritical(lcFailures) << "could not record the failure of" << where;
     }
 }
 
-void Delivery::route(Failure &&failure)
+void Delivery::route(ThreadLanes &lanes, Failure &&failure)
 {
     if (m_logLevel)
         logFailure(*m_logLevel, failure);
+    lanes.failed().emplace(std::move(failure));
     if (m_failedThread) {
-        m_failedThread->push(std::move(failure));
+        m_failedThread->published();
     } else {
-        m_failed.push(std::move(failure));
-        m_progress.notifyAll();
+        m_failed.published();
+        m_arrivals.notifyAll();
     }
 }
 

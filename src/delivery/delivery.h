@@ -11,6 +11,7 @@
 #include "delivery/callbackthread.h"
 #include "delivery/failurereport.h"
 #include "delivery/spacegate.h"
+#include "delivery/threadlanes.h"
 
 #include <memory>
 
@@ -19,21 +20,32 @@ namespace FastThreadPool::detail {
 class Delivery
 {
 public:
-    Delivery(const PoolOptions &options, EventCount &progress);
+    //! `arrivals` is notified whenever an entry reaches done() or failed().
+    Delivery(const PoolOptions &options, EventCount &arrivals);
     ~Delivery();
 
     bool keepsValues() const noexcept { return m_keepsValues; }
     bool capturesArgs() const noexcept { return m_capturesArgs; }
+    //! The context a job of this pool runs with, on the thread owning `lanes`.
+    JobContext context(ThreadLanes &lanes, JobId id) noexcept
+    {
+        return JobContext(*this, lanes, id, m_keepsValues, m_capturesArgs);
+    }
     //! Callbacks take the results: asCompleted() is refused.
     bool hasCallbacks() const noexcept { return m_doneThread || m_failedThread; }
 
-    //! From a worker: one value of job `id` (0 for map items). Waits under doneMax.
-    void deliver(QVariant &&value, JobId id);
-    //! From a worker: job `id` threw `error`.
-    void fail(std::exception_ptr error, JobId id, QVariantList &&args,
+    //! From a pool thread (through its `lanes`): one value of job `id` (0 for map items).
+    //! Waits under doneMax.
+    void deliver(ThreadLanes &lanes, QVariant &&value, JobId id);
+    //! From a pool thread: job `id` threw `error`.
+    void fail(ThreadLanes &lanes, std::exception_ptr error, JobId id, QVariantList &&args,
               const FunctionInfo &function) noexcept;
-    //! A callback (init, finish, done) threw.
-    void failCallback(std::exception_ptr error, const char *where) noexcept;
+    //! From a pool thread: a callback (init, finish, done) threw.
+    void failCallback(ThreadLanes &lanes, std::exception_ptr error, const char *where) noexcept;
+
+    //! Where results and failures go now: the queues, or the callback threads.
+    LaneQueue<Result> &doneTarget() noexcept;
+    LaneQueue<Failure> &failedTarget() noexcept;
 
     ResultQueue<Result> &done() noexcept { return m_done; }
     ResultQueue<Failure> &failed() noexcept { return m_failed; }
@@ -46,19 +58,21 @@ public:
     void clear();
 
 private:
-    void route(Failure &&failure);
+    void route(ThreadLanes &lanes, Failure &&failure);
 
     const bool m_keepsValues;
     const bool m_capturesArgs;
     const bool m_resultIds;
     const FailureOptions m_failureOptions;
     const std::optional<QtMsgType> m_logLevel;
-    EventCount &m_progress;
+    EventCount &m_arrivals;
     SpaceGate m_space;
     ResultQueue<Result> m_done;
     ResultQueue<Failure> m_failed;
     std::unique_ptr<CallbackThread<Result>> m_doneThread;
     std::unique_ptr<CallbackThread<Failure>> m_failedThread;
+    // The done thread's own lanes, for failures of the done callback.
+    ThreadLanes m_doneThreadLanes{*this};
 };
 
 } // namespace FastThreadPool::detail

@@ -12,6 +12,7 @@ namespace FastThreadPool {
 
 namespace detail {
 class Delivery;
+class ThreadLanes;
 
 //! Names the submitted function in PoolOptions::excStack details.
 struct FunctionInfo
@@ -25,7 +26,17 @@ struct FunctionInfo
 class FASTTHREADPOOL_EXPORT JobContext
 {
 public:
-    JobContext(detail::Delivery &delivery, JobId id) noexcept;
+    //! `lanes` are the running thread's own lanes into the pool's queues; the flags are
+    //! the pool's (Delivery::keepsValues(), Delivery::capturesArgs()).
+    JobContext(detail::Delivery &delivery, detail::ThreadLanes &lanes, JobId id,
+               bool keepsValues, bool capturesArgs) noexcept
+        : m_delivery(delivery),
+          m_lanes(lanes),
+          m_id(id),
+          m_keepsValues(keepsValues),
+          m_capturesArgs(capturesArgs)
+    {
+    }
 
     //! The running job's id.
     JobId id() const noexcept { return m_id; }
@@ -43,6 +54,7 @@ public:
 
 private:
     detail::Delivery &m_delivery;
+    detail::ThreadLanes &m_lanes;
     JobId m_id;
     bool m_keepsValues;
     bool m_capturesArgs;

@@ -1,22 +1,10 @@
-#include <fastthreadpool/resultqueue.h>
+#include "delivery/resultqueue_p.h"
 
 #include "core/cpurelax.h"
-#include "delivery/spacegate.h"
-
-#include <concurrentqueue/concurrentqueue.h>
 
 #include <stdexcept>
 
 namespace FastThreadPool {
-
-template <class T>
-struct ResultQueue<T>::Impl
-{
-    explicit Impl(detail::SpaceGate *gate) : space(gate) { }
-    moodycamel::ConcurrentQueue<T> queue;
-    Semaphore count{0};
-    detail::SpaceGate *space;
-};
 
 template <class T>
 ResultQueue<T>::ResultQueue(detail::SpaceGate *space) : d(std::make_unique<Impl>(space))
@@ -27,19 +15,23 @@ template <class T>
 ResultQueue<T>::~ResultQueue() = default;
 
 template <class T>
-void ResultQueue<T>::push(T &&entry)
+detail::LaneQueue<T> &ResultQueue<T>::lanes() noexcept
 {
-    d->queue.enqueue(std::move(entry));
+    return d->lanes;
+}
+
+template <class T>
+void ResultQueue<T>::published() noexcept
+{
     d->count.release(1);
 }
 
 template <class T>
 T ResultQueue<T>::popReserved()
 {
-    // The permit we hold was released after its entry was enqueued, so an entry is there;
-    // the queue may hand it out a moment later than the semaphore, hence the retry.
+    // The permit we hold was released after its entry was pushed, so an entry is there.
     T entry;
-    while (!d->queue.try_dequeue(entry))
+    while (!d->lanes.tryPop(entry))
         detail::cpuRelax();
     if (d->space)
         d->space->release(1);
@@ -65,10 +57,10 @@ std::optional<T> ResultQueue<T>::take(QDeadlineTimer deadline)
 template <class T>
 T ResultQueue<T>::takeReserved()
 {
-    // With a permit held the entry is there, though another taker may briefly hold the
-    // slot; without one the queue stays empty and the misuse is reported.
+    // With a permit held an entry is there; without one the queue may stay empty, and the
+    // misuse is reported.
     T entry;
-    for (int attempt = 0; !d->queue.try_dequeue(entry); ++attempt) {
+    for (int attempt = 0; !d->lanes.tryPop(entry); ++attempt) {
         if (attempt == 100'000)
             throw std::logic_error("ResultQueue::takeReserved: the queue is empty; acquire a "
                                    "permit from count() first");

@@ -16,6 +16,8 @@ namespace FastThreadPool {
 namespace detail {
 class Delivery;
 class SpaceGate;
+template <class T>
+class LaneQueue;
 } // namespace detail
 
 /*!
@@ -57,7 +59,8 @@ public:
 private:
     friend class detail::Delivery;
     explicit ResultQueue(detail::SpaceGate *space);
-    void push(T &&entry);
+    detail::LaneQueue<T> &lanes() noexcept;
+    void published() noexcept; // an entry was pushed on one of lanes()
     T popReserved();
 
     struct Impl;

@@ -35,6 +35,18 @@ struct IsTupleLike<std::pair<A, B>> : std::true_type
 {
 };
 
+//! Types QVariant stores through a constructor of its own (exact types only: a long or an
+//! enum keeps its own metatype through QVariant::fromValue).
+template <class T>
+struct IsVariantBuiltin
+    : std::bool_constant<std::is_same_v<T, bool> || std::is_same_v<T, int>
+                         || std::is_same_v<T, uint> || std::is_same_v<T, qlonglong>
+                         || std::is_same_v<T, qulonglong> || std::is_same_v<T, double>
+                         || std::is_same_v<T, float> || std::is_same_v<T, QString>
+                         || std::is_same_v<T, QByteArray>>
+{
+};
+
 //! A job's value as it travels in the done queue.
 template <class V>
 QVariant toVariant(V &&value)
@@ -45,6 +57,8 @@ QVariant toVariant(V &&value)
     } else if constexpr (std::is_same_v<std::decay_t<T>, const char *>
                          || std::is_same_v<std::decay_t<T>, char *>) {
         return QString::fromUtf8(value);
+    } else if constexpr (IsVariantBuiltin<T>::value) {
+        return QVariant(value); // a direct constructor: skips the generic metatype copy
     } else {
         static_assert(std::is_copy_constructible_v<T>,
                       "a job's value must be copyable to travel in a QVariant; wrap a "

@@ -3,6 +3,7 @@
 #include "pool/poolthread.h"
 
 #include "core/barrier.h"
+#include "core/cpurelax.h"
 
 #include <QtCore/qthread.h>
 
@@ -40,7 +41,7 @@ PoolPrivate::PoolPrivate(Pool &pool, PoolOptions opts)
       maxChildren(resolveMaxChildren(options.maxChildren)),
       namePrefix(options.childNamePrefix.isEmpty() ? QStringLiteral("ThreadPool")
                                                    : options.childNamePrefix),
-      m_delivery(options, m_progress)
+      m_delivery(options, m_arrivals)
 {
 }
 
@@ -48,13 +49,11 @@ PoolPrivate::~PoolPrivate() = default;
 
 // ---- submitting ------------------------------------------------------------------------
 
-void PoolPrivate::requireRunning(const char *caller) const
+void PoolPrivate::throwStopped(const char *caller)
 {
-    // relaxed: an early, cheap refusal; submit() re-checks in the ordered handshake.
-    if (m_stopped.load(std::memory_order_relaxed))
-        throw PoolStopped(std::string(caller)
-                          + ": the pool is stopped (shutdown() or shutdownChildren() was "
-                            "called); call clear() to use it again");
+    throw PoolStopped(std::string(caller)
+                      + ": the pool is stopped (shutdown() or shutdownChildren() was called); "
+                        "call clear() to use it again");
 }
 
 JobId PoolPrivate::submit(Task &&task, Placement where, const char *caller)
@@ -137,28 +136,6 @@ void PoolPrivate::startMapThreads(int count, MapBody body)
 
 // ---- running ---------------------------------------------------------------------------
 
-void PoolPrivate::runJob(JobRecord *record, RetireBatch &retire, JobProgress &progress)
-{
-    // acquire: the submitter's task is visible.
-    std::uint64_t word = record->word.load(std::memory_order_acquire);
-    // acquire: as above; a cancelled record is only retired.
-    if (JobWord::state(word) == JobState::Pending
-        && record->word.compare_exchange_strong(word, JobWord::with(word, JobState::Running),
-                                                std::memory_order_acquire,
-                                                std::memory_order_relaxed)) {
-        progress.inJob.store(true, std::memory_order_relaxed); // relaxed: see JobProgress
-        JobContext context(m_delivery, JobWord::id(word));
-        record->task.run(context);
-        // relaxed: only cancel() and jobs() read it, and they only act on Pending.
-        record->word.store(JobWord::with(word, JobState::Finished), std::memory_order_relaxed);
-        progress.inJob.store(false, std::memory_order_release); // release: see JobProgress
-        // release: the job's results happen before anyone counts it finished.
-        progress.finished.store(progress.finished.load(std::memory_order_relaxed) + 1,
-                                std::memory_order_release);
-    }
-    retire.add(record);
-}
-
 void PoolPrivate::registerSleeper() noexcept
 {
     // seq_cst RMW + fence: announced before the worker looks at the queue again.
@@ -193,14 +170,14 @@ void PoolPrivate::mapThreadEnded()
 {
     // release: the thread's results are visible to whoever sees the count drop.
     m_mapBusy.fetch_sub(1, std::memory_order_release);
-    m_progress.notifyAll();
+    notifyWorkEnded();
 }
 
 void PoolPrivate::jobsEnded(std::uint64_t count)
 {
     // release: pairs with the acquire in unfinishedJobs().
     m_ended.fetch_add(count, std::memory_order_release);
-    m_progress.notifyAll();
+    notifyWorkEnded();
     // relaxed: a stopping pool's draining workers may be waiting for exactly this.
     if (m_stopped.load(std::memory_order_relaxed))
         wakeAllSleepers();
@@ -357,13 +334,25 @@ bool PoolPrivate::waitIdle(QDeadlineTimer deadline)
     for (;;) {
         if (isIdle())
             return true;
-        const auto key = m_progress.prepareWait();
+        const auto key = m_workEnded.prepareWait();
         if (isIdle()) {
-            m_progress.cancelWait();
+            m_workEnded.cancelWait();
             return true;
         }
-        if (!m_progress.wait(key, until))
+        if (!m_workEnded.wait(key, until))
             return isIdle();
+    }
+}
+
+bool PoolPrivate::spinUntil(const std::function<bool()> &ready)
+{
+    const auto until = std::chrono::steady_clock::now() + kIdleSpin;
+    for (int i = 1;; ++i) {
+        if (ready())
+            return true;
+        cpuRelax();
+        if ((i & 63) == 0 && std::chrono::steady_clock::now() >= until)
+            return false;
     }
 }
 
@@ -385,12 +374,14 @@ std::optional<Completion> PoolPrivate::nextCompletion(bool wait, QDeadlineTimer 
             return std::nullopt;
         if (isIdle()) // every result was delivered before its job ended: one last look
             return take();
-        const auto key = m_progress.prepareWait();
-        if (!m_delivery.done().isEmpty() || !m_delivery.failed().isEmpty() || isIdle()) {
-            m_progress.cancelWait();
+        if (spinUntil([this] { return entriesQueued(); }))
+            continue;
+        const auto key = m_arrivals.prepareWait();
+        if (entriesQueued() || isIdle()) {
+            m_arrivals.cancelWait();
             continue;
         }
-        if (!m_progress.wait(key, until))
+        if (!m_arrivals.wait(key, until))
             return take();
     }
 }

@@ -8,15 +8,39 @@
 namespace FastThreadPool::detail {
 
 namespace {
-// An idle worker polls the queue this long before sleeping: a job submitted right after
-// the previous one finished then starts without a futex wake-up (~6 us on 2 vCPUs).
-constexpr auto kIdleSpin = std::chrono::microseconds(20);
+//! Runs a job the queue handed out, unless it was cancelled meanwhile; ends its share.
+inline void runJob(PoolPrivate &d, JobRecord *record, RetireBatch &retire, JobProgress &progress,
+                   ThreadLanes &lanes)
+{
+    // acquire: the submitter's task is visible.
+    std::uint64_t word = record->word.load(std::memory_order_acquire);
+    // acquire: as above; a cancelled record is only retired.
+    if (JobWord::state(word) == JobState::Pending
+        && record->word.compare_exchange_strong(word, JobWord::with(word, JobState::Running),
+                                                std::memory_order_acquire,
+                                                std::memory_order_relaxed)) {
+        progress.inJob.store(true, std::memory_order_relaxed); // relaxed: see JobProgress
+        JobContext context = d.m_delivery.context(lanes, JobWord::id(word));
+        record->task.run(context);
+        // relaxed: only cancel() and jobs() read it, and they only act on Pending.
+        record->word.store(JobWord::with(word, JobState::Finished), std::memory_order_relaxed);
+        progress.inJob.store(false, std::memory_order_release); // release: see JobProgress
+        // release: the job's results happen before anyone counts it finished.
+        progress.finished.store(progress.finished.load(std::memory_order_relaxed) + 1,
+                                std::memory_order_release);
+    }
+    retire.add(record);
+}
+
 } // namespace
 
-PoolThread::PoolThread(PoolPrivate &pool, const QString &name) : d(pool)
+PoolThread::PoolThread(PoolPrivate &pool, const QString &name)
+    : d(pool), m_lanes(pool.m_delivery)
 {
     setObjectName(name); // QThread names the OS thread after it: visible in debuggers
 }
+
+PoolThread::~PoolThread() = default;
 
 void PoolThread::body()
 {
@@ -26,7 +50,7 @@ void PoolThread::body()
         try {
             d.options.initCallback(this);
         } catch (...) {
-            d.m_delivery.failCallback(std::current_exception(), "initCallback");
+            d.m_delivery.failCallback(m_lanes, std::current_exception(), "initCallback");
         }
     }
     work();
@@ -34,9 +58,10 @@ void PoolThread::body()
         try {
             d.options.finishCallback(this);
         } catch (...) {
-            d.m_delivery.failCallback(std::current_exception(), "finishCallback");
+            d.m_delivery.failCallback(m_lanes, std::current_exception(), "finishCallback");
         }
     }
+    m_lanes.release(); // a later thread may take them over
     d.m_alive.fetch_sub(1, std::memory_order_relaxed); // relaxed: as above
 }
 
@@ -82,7 +107,7 @@ void WorkerThread::work()
             break;
         if (JobRecord *record = queue.pop()) {
             setBusy(true);
-            d.runJob(record, retire, m_progress);
+            runJob(d, record, retire, m_progress, m_lanes);
             continue;
         }
         if (shouldExit(mode)) {
@@ -92,13 +117,7 @@ void WorkerThread::work()
         setBusy(false);
 
         JobRecord *record = nullptr;
-        const auto spinUntil = std::chrono::steady_clock::now() + kIdleSpin;
-        for (int i = 1; !record; ++i) {
-            cpuRelax();
-            record = queue.pop();
-            if ((i & 63) == 0 && std::chrono::steady_clock::now() >= spinUntil)
-                break;
-        }
+        PoolPrivate::spinUntil([&] { return (record = queue.pop()) != nullptr; });
         if (!record) {
             d.registerSleeper();
             record = queue.pop(); // a submit may have missed the registration: look again
@@ -113,7 +132,7 @@ void WorkerThread::work()
         }
         if (record) {
             setBusy(true);
-            d.runJob(record, retire, m_progress);
+            runJob(d, record, retire, m_progress, m_lanes);
         }
     }
     setBusy(false);
@@ -121,7 +140,7 @@ void WorkerThread::work()
 
 void MapThread::work()
 {
-    JobContext context(d.m_delivery, 0);
+    JobContext context = d.m_delivery.context(m_lanes, 0);
     m_body(context, m_stop);
     d.mapThreadEnded();
 }

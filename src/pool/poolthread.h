@@ -5,6 +5,7 @@
 #include <fastthreadpool/pool.h>
 
 #include "delivery/joinablethread.h"
+#include "delivery/threadlanes.h"
 
 #include <atomic>
 #include <cstdint>
@@ -26,6 +27,7 @@ class PoolThread : public JoinableThread
 {
 public:
     PoolThread(PoolPrivate &pool, const QString &name);
+    ~PoolThread() override;
 
     //! Jobs this thread ran to their end; written by this thread only.
     std::uint64_t finishedJobs() const noexcept
@@ -38,12 +40,16 @@ public:
         return m_progress.inJob.load(std::memory_order_acquire); // acquire: see JobProgress
     }
 
+    JobProgress &progress() noexcept { return m_progress; }
+    ThreadLanes &lanes() noexcept { return m_lanes; }
+
 protected:
     void body() final;
     virtual void work() = 0;
 
     PoolPrivate &d;
     JobProgress m_progress;
+    ThreadLanes m_lanes; // this thread's way into the pool's queues
 };
 
 class WorkerThread final : public PoolThread

@@ -7,10 +7,55 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
 
 namespace Bench {
 
 namespace {
+
+// ours / theirs; a metric that is 0 for both (e.g. no CPU used at all) is a tie.
+double ratioOf(double ours, double theirs)
+{
+    if (theirs == 0)
+        return ours == 0 ? 1 : std::numeric_limits<double>::infinity();
+    return ours / theirs;
+}
+
+// Every peer's numbers of one workload, indexed [peer][round][metric].
+using Table = std::vector<std::vector<std::vector<double>>>;
+
+Table measure(const Workload &workload, int rounds)
+{
+    const std::size_t n = workload.peers.size();
+    Table values(n);
+    std::fprintf(stderr, "%s:", workload.name.c_str());
+    for (int round = 0; round < rounds; ++round) {
+        for (std::size_t k = 0; k < n; ++k) {
+            const std::size_t peer = (k + std::size_t(round)) % n; // rotate the order
+            Values v = workload.peers[peer].run();
+            if (v.numbers.size() != workload.metrics.size())
+                fail(workload.name + ": " + workload.peers[peer].name + " returned "
+                     + std::to_string(v.numbers.size()) + " numbers for "
+                     + std::to_string(workload.metrics.size()) + " metrics");
+            values[peer].push_back(std::move(v.numbers));
+        }
+        std::fprintf(stderr, " %d", round + 1);
+    }
+    std::fprintf(stderr, "\n");
+    return values;
+}
+
+std::vector<double> column(const Table &values, std::size_t peer, std::size_t metric)
+{
+    std::vector<double> result;
+    for (const auto &round : values[peer])
+        result.push_back(round[metric]);
+    return result;
+}
+
+} // namespace
+
 double percentile(std::vector<double> values, double p)
 {
     std::sort(values.begin(), values.end());
@@ -19,7 +64,20 @@ double percentile(std::vector<double> values, double p)
     const auto high = std::min(low + 1, values.size() - 1);
     return values[low] + (values[high] - values[low]) * (index - double(low));
 }
-} // namespace
+
+void spinFor(std::chrono::nanoseconds duration)
+{
+    const auto until = std::chrono::steady_clock::now() + duration;
+    while (std::chrono::steady_clock::now() < until) {
+    }
+}
+
+void fail(const std::string &message)
+{
+    std::fflush(stdout);
+    std::fprintf(stderr, "\nBENCHMARK FAILED: %s\n", message.c_str());
+    std::abort();
+}
 
 std::vector<Record> run(const std::vector<Workload> &workloads, const Options &options)
 {
@@ -28,32 +86,29 @@ std::vector<Record> run(const std::vector<Workload> &workloads, const Options &o
         if (!options.filter.isEmpty()
             && !QString::fromStdString(workload.name).contains(options.filter))
             continue;
-        const std::size_t n = workload.peers.size();
-        std::vector<std::vector<double>> values(n);
-        std::fprintf(stderr, "%s:", workload.name.c_str());
-        for (int round = 0; round < options.rounds; ++round) {
-            for (std::size_t k = 0; k < n; ++k) {
-                const std::size_t peer = (k + std::size_t(round)) % n; // rotate the order
-                values[peer].push_back(workload.peers[peer].run());
-            }
-            std::fprintf(stderr, " %d", round + 1);
+        if (!workload.skipped.empty()) {
+            std::printf("skipped: %s: %s\n", workload.name.c_str(), workload.skipped.c_str());
+            continue;
         }
-        std::fprintf(stderr, "\n");
-        for (std::size_t peer = 1; peer < n; ++peer) {
-            std::vector<double> ratios;
-            for (int round = 0; round < options.rounds; ++round) {
-                const double ours = values[0][std::size_t(round)];
-                const double theirs = values[peer][std::size_t(round)];
-                ratios.push_back(ours / theirs);
+        const int rounds = workload.once ? 1 : options.rounds;
+        const Table values = measure(workload, rounds);
+        for (std::size_t m = 0; m < workload.metrics.size(); ++m) {
+            const std::vector<double> ours = column(values, 0, m);
+            for (std::size_t peer = 1; peer < workload.peers.size(); ++peer) {
+                const std::vector<double> theirs = column(values, peer, m);
+                std::vector<double> ratios;
+                for (std::size_t round = 0; round < ours.size(); ++round)
+                    ratios.push_back(ratioOf(ours[round], theirs[round]));
+                records.push_back({workload.name, workload.peers[peer].name,
+                                   workload.metrics[m], percentile(ours, 0.5),
+                                   percentile(theirs, 0.5), percentile(ratios, 0.5),
+                                   percentile(ratios, 0.25), percentile(ratios, 0.75),
+                                   workload.higherIsBetter, rounds});
             }
-            records.push_back({workload.name, workload.peers[peer].name, workload.metric,
-                               percentile(values[0], 0.5), percentile(values[peer], 0.5),
-                               percentile(ratios, 0.5), percentile(ratios, 0.25),
-                               percentile(ratios, 0.75), workload.higherIsBetter});
-        }
-        if (n == 1) {
-            records.push_back({workload.name, "", workload.metric, percentile(values[0], 0.5),
-                               0, 0, 0, 0, workload.higherIsBetter});
+            if (workload.peers.size() == 1) {
+                records.push_back({workload.name, "", workload.metrics[m], percentile(ours, 0.5),
+                                   0, 0, 0, 0, workload.higherIsBetter, rounds});
+            }
         }
     }
     return records;
@@ -61,23 +116,29 @@ std::vector<Record> run(const std::vector<Workload> &workloads, const Options &o
 
 void printTable(const std::vector<Record> &records)
 {
-    std::printf("\n%-50s %-8s %-28s %10s %10s %8s %s\n", "workload", "metric", "peer", "ours",
+    std::printf("\n%-50s %-18s %-34s %10s %10s %9s %s\n", "workload", "metric", "peer", "ours",
                 "theirs", "ours/them", "(25%..75%)");
-    std::string last;
+    std::string lastWorkload, lastMetric;
     for (const Record &r : records) {
-        const bool first = r.workload != last;
-        last = r.workload;
+        const bool newWorkload = r.workload != lastWorkload;
+        const bool newMetric = newWorkload || r.metric != lastMetric;
+        lastWorkload = r.workload;
+        lastMetric = r.metric;
+        const char *workload = newWorkload ? r.workload.c_str() : "";
+        const char *metric = newMetric ? r.metric.c_str() : "";
         if (r.peer.empty()) {
-            std::printf("%-50s %-8s %-28s %10.4g\n", r.workload.c_str(), r.metric.c_str(),
-                        "(ours alone)", r.ours);
+            std::printf("%-50s %-18s %-34s %10.4g\n", workload, metric, "(ours alone)", r.ours);
             continue;
         }
-        std::printf("%-50s %-8s %-28s %10.4g %10.4g %8.2fx (%.2f..%.2f)\n",
-                    first ? r.workload.c_str() : "", first ? r.metric.c_str() : "",
-                    r.peer.c_str(), r.ours, r.theirs, r.ratio, r.ratioLow, r.ratioHigh);
+        std::printf("%-50s %-18s %-34s %10.4g %10.4g %8.2fx ", workload, metric, r.peer.c_str(),
+                    r.ours, r.theirs, r.ratio);
+        if (r.rounds == 1)
+            std::printf("(single run)\n");
+        else
+            std::printf("(%.2f..%.2f)\n", r.ratioLow, r.ratioHigh);
     }
     std::printf("\nours/them: median of the per-round ratios of the metric; for /s metrics "
-                "higher is better, for times lower is better.\n");
+                "higher is better, for times, CPU and instructions lower is better.\n");
 }
 
 void writeJson(const std::vector<Record> &records, const QString &path)
@@ -94,6 +155,7 @@ void writeJson(const std::vector<Record> &records, const QString &path)
         o["ratio_p25"] = r.ratioLow;
         o["ratio_p75"] = r.ratioHigh;
         o["higher_is_better"] = r.higherIsBetter;
+        o["rounds"] = r.rounds;
         array.append(o);
     }
     QFile file(path);

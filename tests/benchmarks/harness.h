@@ -5,7 +5,9 @@
 
 #include <QtCore/qstring.h>
 
+#include <chrono>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -19,19 +21,29 @@ struct Options
     QString filter;       // run only workloads whose name contains this
 };
 
-//! One contestant: returns the metric measured in one run (e.g. ns per job).
+//! What one run measured: one number per metric of its workload (a plain double converts).
+struct Values
+{
+    Values(double value) : numbers{value} { }
+    Values(std::initializer_list<double> list) : numbers(list) { }
+    std::vector<double> numbers;
+};
+
+//! One contestant: returns the metrics measured in one run (e.g. ns per job).
 struct Peer
 {
     std::string name;
-    std::function<double()> run;
+    std::function<Values()> run;
 };
 
 struct Workload
 {
-    std::string name;       // e.g. "empty jobs, results discarded (2 workers)"
-    std::string metric;     // e.g. "ns/job"
-    bool higherIsBetter;    // for the metric itself
-    std::vector<Peer> peers; // peers[0] is FastThreadPool
+    std::string name;                 // e.g. "empty jobs, results discarded (2 workers)"
+    std::vector<std::string> metrics; // one per number a run returns, e.g. {"us median"}
+    bool higherIsBetter;              // for the metrics themselves
+    std::vector<Peer> peers;          // peers[0] is FastThreadPool
+    bool once = false;                // one run instead of one per round (slow, deterministic)
+    std::string skipped{};            // non-empty: not run; this note is printed instead
 };
 
 struct Record
@@ -41,11 +53,21 @@ struct Record
     double ratio;          // median over rounds of ours / theirs (see higherIsBetter)
     double ratioLow, ratioHigh; // spread: 25th and 75th percentile of the per-round ratios
     bool higherIsBetter;
+    int rounds;            // runs per peer behind the figures (1 for a single-shot workload)
 };
 
 std::vector<Record> run(const std::vector<Workload> &workloads, const Options &options);
 void printTable(const std::vector<Record> &records);
 void writeJson(const std::vector<Record> &records, const QString &path);
+
+//! The p-quantile (0..1) of `values`, interpolated between neighbours.
+double percentile(std::vector<double> values, double p);
+
+//! Busy-waits `duration` on the steady clock: a gap more precise than a sleep.
+void spinFor(std::chrono::nanoseconds duration);
+
+//! A benchmark that measured the wrong thing is worthless: prints `message` and aborts.
+[[noreturn]] void fail(const std::string &message);
 
 //! Keeps the optimiser from deleting a computation.
 template <class T>

@@ -31,7 +31,7 @@ double throughput(int jobs, Setup &&setupAndRun)
 Workload emptyJobsDiscarded(int workers, int jobs)
 {
     Workload w{"empty jobs, results discarded (" + std::to_string(workers) + " workers)",
-               "Mjobs/s", true, {}};
+               {"Mjobs/s"}, true, {}};
     w.peers.push_back({"FastThreadPool", [=] {
                            FastThreadPool::Pool pool({.maxChildren = workers,
                                                       .doneCallback = false});
@@ -97,7 +97,7 @@ Workload emptyJobsKept(int workers, int jobs)
 {
     Workload w{"empty jobs, results kept + asCompleted (" + std::to_string(workers)
                        + " workers)",
-               "Mjobs/s", true, {}};
+               {"Mjobs/s"}, true, {}};
     w.peers.push_back({"FastThreadPool", [=] {
                            FastThreadPool::Pool pool({.maxChildren = workers});
                            return throughput(jobs, [&] {

@@ -30,9 +30,13 @@ int main(int argc, char **argv)
 
     std::printf("FastThreadPool benchmarks: %d cores, %d rounds%s\n", QThread::idealThreadCount(),
                 options.rounds, options.quick ? " (quick)" : "");
-    std::vector<Bench::Workload> workloads = Bench::jobWorkloads(options);
-    for (auto &w : Bench::semaphoreWorkloads(options))
-        workloads.push_back(std::move(w));
+    std::vector<Bench::Workload> workloads;
+    for (auto family : {Bench::jobWorkloads, Bench::mapWorkloads, Bench::roundTripWorkloads,
+                        Bench::semaphoreWorkloads, Bench::idleWorkloads,
+                        Bench::instructionWorkloads}) {
+        for (auto &w : family(options))
+            workloads.push_back(std::move(w));
+    }
     const auto records = Bench::run(workloads, options);
     Bench::printTable(records);
     if (!options.json.isEmpty())

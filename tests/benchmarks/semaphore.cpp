@@ -1,4 +1,5 @@
-// Workload 4: semaphores, uncontended and between threads.
+// Workload 4: semaphores, uncontended and between threads; 4b: the blocking path, where the
+// waiter really sleeps in the kernel.
 #include "textbookpool.h"
 #include "workloads.h"
 
@@ -9,8 +10,10 @@
 
 #include <semaphore.h>
 
+#include <chrono>
 #include <semaphore>
 #include <thread>
+#include <vector>
 
 namespace Bench {
 
@@ -65,6 +68,34 @@ double producerConsumer(int rounds, Sem &items)
     return double(timer.nsecsElapsed()) / rounds;
 }
 
+// The blocking path: a consumer waits in acquire() and the producer releases only after
+// `gap`, long enough for any semaphore's spinning to have given up and the consumer to sleep
+// in the kernel. Microseconds from release() to the consumer's return from acquire(), as
+// median and p99.
+template <class Sem>
+Values wakeLatency(int rounds, std::chrono::microseconds gap, Sem &items)
+{
+    using Clock = std::chrono::steady_clock;
+    const auto n = static_cast<std::size_t>(rounds);
+    std::vector<Clock::time_point> released(n), woken(n);
+    std::thread consumer([&] {
+        for (std::size_t i = 0; i < woken.size(); ++i) {
+            items.acquire();
+            woken[i] = Clock::now();
+        }
+    });
+    for (std::size_t i = 0; i < released.size(); ++i) {
+        spinFor(gap);
+        released[i] = Clock::now();
+        items.release();
+    }
+    consumer.join();
+    std::vector<double> us;
+    for (std::size_t i = 0; i < released.size(); ++i)
+        us.push_back(std::chrono::duration<double, std::micro>(woken[i] - released[i]).count());
+    return {percentile(us, 0.5), percentile(us, 0.99)};
+}
+
 struct PosixSemaphore
 {
     explicit PosixSemaphore(int value) { sem_init(&sem, 0, unsigned(value)); }
@@ -113,6 +144,16 @@ Peer producerConsumerPeer(std::string name, int rounds)
             }};
 }
 
+template <class Sem>
+Peer wakeLatencyPeer(std::string name, int rounds)
+{
+    return {std::move(name), [=] {
+                using namespace std::chrono_literals;
+                Sem items(0);
+                return wakeLatency(rounds, 300us, items);
+            }};
+}
+
 template <template <class> class Make>
 std::vector<Peer> allSemaphores(int rounds)
 {
@@ -142,18 +183,26 @@ struct MakeProducerConsumer
     }
 };
 
+template <class Sem>
+struct MakeWakeLatency
+{
+    Peer operator()(std::string name, int rounds) { return wakeLatencyPeer<Sem>(name, rounds); }
+};
+
 } // namespace
 
 std::vector<Workload> semaphoreWorkloads(const Options &options)
 {
     const int scale = options.quick ? 100 : 1;
     return {
-            {"semaphore uncontended acquire+release", "ns/op", false,
+            {"semaphore uncontended acquire+release", {"ns/op"}, false,
              allSemaphores<MakeUncontended>(5'000'000 / scale)},
-            {"semaphore ping-pong between 2 threads", "ns/hop", false,
+            {"semaphore ping-pong between 2 threads", {"ns/hop"}, false,
              allSemaphores<MakePingPong>(200'000 / scale)},
-            {"semaphore producer->consumer", "ns/item", false,
+            {"semaphore producer->consumer", {"ns/item"}, false,
              allSemaphores<MakeProducerConsumer>(2'000'000 / scale)},
+            {"semaphore blocking path: release to wake-up", {"us median", "us p99"}, false,
+             allSemaphores<MakeWakeLatency>(options.quick ? 100 : 1'000)},
     };
 }
 

@@ -7,7 +7,11 @@
 
 namespace Bench {
 
-std::vector<Workload> jobWorkloads(const Options &options);
-std::vector<Workload> semaphoreWorkloads(const Options &options);
+std::vector<Workload> jobWorkloads(const Options &options);         // 1: empty jobs
+std::vector<Workload> mapWorkloads(const Options &options);         // 2: map of tiny items
+std::vector<Workload> roundTripWorkloads(const Options &options);   // 3: one job's round trip
+std::vector<Workload> semaphoreWorkloads(const Options &options);   // 4: semaphores
+std::vector<Workload> idleWorkloads(const Options &options);        // 5: CPU of an idle pool
+std::vector<Workload> instructionWorkloads(const Options &options); // 6: callgrind counts
 
 } // namespace Bench

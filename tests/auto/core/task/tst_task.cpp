@@ -58,7 +58,8 @@ struct Harness
 {
     EventCount progress;
     Delivery delivery{PoolOptions{}, progress};
-    JobContext context{delivery, 1};
+    FastThreadPool::detail::ThreadLanes lanes{delivery};
+    JobContext context = delivery.context(lanes, 1);
 };
 } // namespace
 
