@@ -65,8 +65,9 @@ JobRecord *JobQueue::Consumer::popTail()
         JobRecord *record = &block(t / JobBlock::kSlots)->slot(t);
         // acquire: the submitter's task is visible once its word shows id t.
         std::uint64_t word = record->word.load(std::memory_order_acquire);
+        const int publishSpins = spinningHelps() ? kPublishSpins : 0;
         for (int spin = 0; JobWord::id(word) != t; ++spin) {
-            if (spin == kPublishSpins) {
+            if (spin == publishSpins) {
                 // acq_rel: on success the submitter's exchange sees the mark; on failure
                 // the record was published meanwhile and `word` now holds it.
                 if (record->word.compare_exchange_strong(

@@ -46,7 +46,8 @@ bool Semaphore::tryAcquireUntil(std::chrono::steady_clock::time_point deadline)
 
 bool Semaphore::acquireSlow(const SteadyTime *deadline)
 {
-    for (int i = 0; i < kSpinBeforeSleep; ++i) {
+    const int spins = detail::spinningHelps() ? kSpinBeforeSleep : 0;
+    for (int i = 0; i < spins; ++i) {
         detail::cpuRelax();
         if (tryTakePermit())
             return true;

@@ -175,7 +175,25 @@ void requireCallable(const F &fn, const char *caller, const char *what)
         throw std::invalid_argument(std::string(caller) + ": " + what + " is null");
 }
 
-//! Calls fn with the arguments of `args` and hands the outcome to `sink`.
+//! Calls `call` and hands its outcome (nothing, a value, or each value of a generator) to
+//! `sink`. Exceptions propagate: the caller decides what one failure covers.
+template <class Sink, class Call>
+void callAndDeliver(JobContext &context, JobId id, Sink &sink, Call &&call)
+{
+    using R = decltype(call());
+    if constexpr (std::is_void_v<R>) {
+        call();
+        sink.noValue(context, id);
+    } else if constexpr (IsGenerator<std::remove_cvref_t<R>>::value) {
+        for (const auto &v : call())
+            sink.value(context, id, v);
+    } else {
+        sink.value(context, id, call());
+    }
+}
+
+//! Calls fn with the arguments of `args` and hands the outcome to `sink`; an exception is
+//! the failure of job `id`.
 template <class Sink, class F, class Tuple>
 void runAndDeliver(JobContext &context, JobId id, Sink &sink, F &fn, Tuple &&args)
 {
@@ -183,16 +201,8 @@ void runAndDeliver(JobContext &context, JobId id, Sink &sink, F &fn, Tuple &&arg
     if (context.capturesArgs())
         captured = argumentsOf(args);
     try {
-        using R = decltype(std::apply(fn, std::forward<Tuple>(args)));
-        if constexpr (std::is_void_v<R>) {
-            std::apply(fn, std::forward<Tuple>(args));
-            sink.noValue(context, id);
-        } else if constexpr (IsGenerator<std::remove_cvref_t<R>>::value) {
-            for (const auto &v : std::apply(fn, std::forward<Tuple>(args)))
-                sink.value(context, id, v);
-        } else {
-            sink.value(context, id, std::apply(fn, std::forward<Tuple>(args)));
-        }
+        callAndDeliver(context, id, sink,
+                       [&]() -> decltype(auto) { return std::apply(fn, std::forward<Tuple>(args)); });
     } catch (...) {
         context.fail(std::current_exception(), id, std::move(captured), functionInfo(fn));
     }

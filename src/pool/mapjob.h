@@ -29,27 +29,72 @@ auto ownRange(R &&range)
         return std::ranges::owning_view<T>(T(std::forward<R>(range)));
 }
 
-template <class F, class Tuple, class = std::make_index_sequence<std::tuple_size_v<Tuple>>>
-struct IsApplicable;
+template <class F, class Tuple, class Indexes>
+struct IsApplicableTo;
 template <class F, class Tuple, std::size_t... I>
-struct IsApplicable<F, Tuple, std::index_sequence<I...>>
+struct IsApplicableTo<F, Tuple, std::index_sequence<I...>>
     : std::is_invocable<F &, decltype(std::get<I>(std::declval<Tuple &>()))...>
 {
 };
 
-//! One item: a tuple or pair is unpacked into the arguments (map(add, {{1, 2}, {3, 4}})),
-//! anything else, strings included, is the one argument.
-template <class Sink, class F, class Item>
-void runItem(JobContext &context, Sink &sink, F &fn, Item &item)
+//! True if `Item` is a std::tuple/std::pair whose elements fn can take as its arguments.
+template <class F, class Item, class = void>
+struct IsApplicable : std::false_type
 {
-    using I = std::remove_cvref_t<Item>;
-    if constexpr (IsTupleLike<I>::value) {
-        if constexpr (IsApplicable<F, Item>::value)
-            runAndDeliver(context, 0, sink, fn, item);
-        else
-            runAndDeliver(context, 0, sink, fn, std::forward_as_tuple(item));
-    } else {
-        runAndDeliver(context, 0, sink, fn, std::forward_as_tuple(item));
+};
+template <class F, class Item>
+struct IsApplicable<F, Item, std::enable_if_t<IsTupleLike<std::remove_cv_t<Item>>::value>>
+    : IsApplicableTo<F, Item, std::make_index_sequence<std::tuple_size_v<std::remove_cv_t<Item>>>>
+{
+};
+
+//! Calls fn with one item: a tuple or pair is unpacked into the arguments
+//! (map(add, {{1, 2}, {3, 4}})), anything else, strings included, is the one argument.
+template <class F, class Item>
+decltype(auto) callWithItem(F &fn, Item &item)
+{
+    if constexpr (IsApplicable<F, std::remove_reference_t<Item>>::value)
+        return std::apply(fn, item);
+    else
+        return std::invoke(fn, item);
+}
+
+//! PoolOptions::excArgs: the arguments an item was passed as.
+template <class F, class Item>
+QVariantList itemArguments(Item &item)
+{
+    if constexpr (IsApplicable<F, std::remove_reference_t<Item>>::value)
+        return argumentsOf(item);
+    else
+        return argumentsOf(std::forward_as_tuple(item));
+}
+
+/*!
+    Runs fn over the items at(first) .. at(last - 1) and hands each outcome to `sink` (id 0).
+    One try block covers the whole run: an exception fails that item only, and the run goes
+    on with the next. The items stay where they are, so a failed item's arguments are
+    taken only then.
+*/
+template <class Sink, class F, class At>
+void runItems(JobContext &context, Sink &sink, F &fn, std::size_t first, std::size_t last, At &&at)
+{
+    std::size_t i = first;
+    while (i < last) {
+        try {
+            for (; i < last; ++i) {
+                decltype(auto) item = at(i);
+                callAndDeliver(context, 0, sink, [&]() -> decltype(auto) { return callWithItem(fn, item); });
+            }
+            return;
+        } catch (...) {
+            QVariantList args;
+            if (context.capturesArgs()) {
+                decltype(auto) item = at(i);
+                args = itemArguments<F>(item);
+            }
+            context.fail(std::current_exception(), 0, std::move(args), functionInfo(fn));
+            ++i;
+        }
     }
 }
 
@@ -119,10 +164,15 @@ struct MapWork
     void runRange(JobContext &context, std::size_t begin, std::size_t end)
     {
         auto first = std::ranges::begin(view);
-        for (std::size_t i = begin; i < end; ++i) {
-            decltype(auto) item = first[static_cast<std::ranges::range_difference_t<View>>(i)];
-            runItem(context, sink, fn, item);
-        }
+        runItems(context, sink, fn, begin, end, [&](std::size_t i) -> decltype(auto) {
+            return first[static_cast<std::ranges::range_difference_t<View>>(i)];
+        });
+    }
+
+    void runItemsOf(JobContext &context, std::vector<Item> &items)
+    {
+        runItems(context, sink, fn, 0, items.size(),
+                 [&](std::size_t i) -> Item & { return items[i]; });
     }
 
     //! A direct-map thread: take chunks until the items run out or `stop` is raised.
@@ -141,8 +191,7 @@ struct MapWork
                 auto items = takeItems(16);
                 if (items.empty())
                     return;
-                for (auto &item : items)
-                    runItem(context, sink, fn, item);
+                runItemsOf(context, items);
             }
         }
     }
@@ -164,11 +213,7 @@ struct MapChunk
 {
     std::shared_ptr<Work> work;
     std::vector<typename Work::Item> items;
-    void operator()(JobContext &context)
-    {
-        for (auto &item : items)
-            runItem(context, work->sink, work->fn, item);
-    }
+    void operator()(JobContext &context) { work->runItemsOf(context, items); }
 };
 
 } // namespace FastThreadPool::detail

@@ -272,7 +272,8 @@ void Pool::map(F &&fn, R &&items, D &&done, bool direct)
                         "Pool::map");
     } else if constexpr (detail::kIndexable<decltype(work->view)>) {
         const std::size_t total = std::ranges::size(work->view);
-        const std::size_t slices = std::min<std::size_t>(total, std::size_t(threads) * 4);
+        // Many slices per child, so that children finishing early take over the rest.
+        const std::size_t slices = std::min<std::size_t>(total, std::size_t(threads) * 16);
         for (std::size_t s = 0; s < slices; ++s)
             submitTask(detail::Task::make(detail::MapSlice<Work>{work, total * s / slices,
                                                                  total * (s + 1) / slices}),

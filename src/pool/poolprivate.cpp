@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <string>
+#include <thread>
 
 namespace FastThreadPool::detail {
 
@@ -346,12 +347,20 @@ bool PoolPrivate::waitIdle(QDeadlineTimer deadline)
 
 bool PoolPrivate::spinUntil(const std::function<bool()> &ready)
 {
+    // A short polite spin catches what arrives at once; after it the thread yields between
+    // looks, so that a thread it shares a core with (the submitter, say) is not held up.
+    constexpr int kPauseSpins = 128; // ~2 us
+    if (!spinningHelps())
+        return ready();
     const auto until = std::chrono::steady_clock::now() + kIdleSpin;
     for (int i = 1;; ++i) {
         if (ready())
             return true;
-        cpuRelax();
-        if ((i & 63) == 0 && std::chrono::steady_clock::now() >= until)
+        if (i < kPauseSpins)
+            cpuRelax();
+        else
+            std::this_thread::yield();
+        if ((i & 15) == 0 && std::chrono::steady_clock::now() >= until)
             return false;
     }
 }

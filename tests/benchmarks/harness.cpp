@@ -116,7 +116,7 @@ std::vector<Record> run(const std::vector<Workload> &workloads, const Options &o
 
 void printTable(const std::vector<Record> &records)
 {
-    std::printf("\n%-50s %-18s %-34s %10s %10s %9s %s\n", "workload", "metric", "peer", "ours",
+    std::printf("\n%-54s %-18s %-34s %10s %10s %9s %s\n", "workload", "metric", "peer", "ours",
                 "theirs", "ours/them", "(25%..75%)");
     std::string lastWorkload, lastMetric;
     for (const Record &r : records) {
@@ -127,10 +127,10 @@ void printTable(const std::vector<Record> &records)
         const char *workload = newWorkload ? r.workload.c_str() : "";
         const char *metric = newMetric ? r.metric.c_str() : "";
         if (r.peer.empty()) {
-            std::printf("%-50s %-18s %-34s %10.4g\n", workload, metric, "(ours alone)", r.ours);
+            std::printf("%-54s %-18s %-34s %10.4g\n", workload, metric, "(ours alone)", r.ours);
             continue;
         }
-        std::printf("%-50s %-18s %-34s %10.4g %10.4g %8.2fx ", workload, metric, r.peer.c_str(),
+        std::printf("%-54s %-18s %-34s %10.4g %10.4g %8.2fx ", workload, metric, r.peer.c_str(),
                     r.ours, r.theirs, r.ratio);
         if (r.rounds == 1)
             std::printf("(single run)\n");
