@@ -9,3 +9,4 @@
 #include <fastthreadpool/result.h>
 #include <fastthreadpool/resultqueue.h>
 #include <fastthreadpool/semaphore.h>
+#include <fastthreadpool/timerid.h>

@@ -82,6 +82,38 @@ bool Pool::cancelAll()
     return d->cancelAll();
 }
 
+TimerId Pool::startTimer(detail::TimerSpec &&spec)
+{
+    return d->startTimer(std::move(spec));
+}
+
+std::chrono::system_clock::time_point Pool::wallTime(const QDateTime &time, const char *caller)
+{
+    if (!time.isValid())
+        throw std::invalid_argument(std::string(caller) + ": the time is not a valid QDateTime");
+    return std::chrono::system_clock::time_point(std::chrono::milliseconds(time.toMSecsSinceEpoch()));
+}
+
+bool Pool::cancel(TimerId timer)
+{
+    return d->cancelTimer(timer);
+}
+
+void Pool::cancelTimers()
+{
+    d->cancelTimers();
+}
+
+QList<TimerId> Pool::delayed() const
+{
+    return d->m_scheduler.delayed();
+}
+
+QList<TimerId> Pool::scheduled() const
+{
+    return d->m_scheduler.scheduled();
+}
+
 bool Pool::shutdown(QDeadlineTimer deadline, bool soon)
 {
     return d->shutdown(deadline, soon);
@@ -150,10 +182,10 @@ int Pool::childCount() const
     return int(d->m_threads.size());
 }
 
-int Pool::busy() const noexcept
+int Pool::busy() const
 {
     // relaxed: a snapshot for display.
-    return d->m_workersBusy.load(std::memory_order_relaxed) + d->mapThreadsBusy();
+    return d->busyChildren(false) + d->mapThreadsBusy();
 }
 
 qint64 Pool::pending() const

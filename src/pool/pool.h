@@ -11,16 +11,22 @@
 #include <fastthreadpool/resultqueue.h>
 #include <fastthreadpool/semaphore.h>
 #include <fastthreadpool/task.h>
+#include <fastthreadpool/timerid.h>
+#include <fastthreadpool/timerspec.h>
 
+#include <QtCore/qdatetime.h>
 #include <QtCore/qdeadlinetimer.h>
 #include <QtCore/qlist.h>
 #include <QtCore/qobject.h>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <initializer_list>
 #include <memory>
 #include <ranges>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 QT_BEGIN_NAMESPACE
@@ -141,6 +147,103 @@ public:
     }
 
     /*!
+        Timers. Each returns a TimerId for cancel(TimerId). A timer fires on the pool's
+        scheduler thread (one per pool, with its own event loop and one QTimer, started by
+        the first timer) and its run enters the job queue at the head, as submitFirst().
+        Results are handled as submitDone()'s: a run's results carry the id of that run.
+
+        Rules for every timer: a negative delay or interval, an invalid or past time, a null
+        function throw std::invalid_argument; a stopped pool throws PoolStopped. shutdown(),
+        shutdownChildren() and the destructor cancel every timer: none fires into a stopped
+        pool. Any thread may call these.
+    */
+    //! Runs fn(args...) once, `delay` from now.
+    template <class Rep, class Period, class F, class... Args>
+    TimerId submitLater(std::chrono::duration<Rep, Period> delay, F &&fn, Args &&...args)
+    {
+        return submitDoneLater(delay, std::forward<F>(fn), true, std::forward<Args>(args)...);
+    }
+    //! As submitLater(), with this timer's own result handling (see submitDone()).
+    template <class Rep, class Period, class F, class D, class... Args>
+    TimerId submitDoneLater(std::chrono::duration<Rep, Period> delay, F &&fn, D &&done,
+                            Args &&...args)
+    {
+        auto spec = timerSpec(false, "Pool::submitDoneLater", std::forward<F>(fn),
+                              std::forward<D>(done), std::forward<Args>(args)...);
+        spec.kind = detail::TimerSpec::Kind::Later;
+        spec.delay = std::chrono::duration_cast<std::chrono::nanoseconds>(delay);
+        return startTimer(std::move(spec));
+    }
+
+    /*!
+        Runs fn(args...) at the wall-clock `time` and, if `interval` > 0, every `interval`
+        after it (fixed rate, as schedule()). A time more than 10 ms in the past throws.
+        The time is turned into a steady-clock deadline when called: a later change of the
+        system clock does not move it.
+    */
+    template <class Rep, class Period, class F, class... Args>
+    TimerId submitAt(const QDateTime &time, std::chrono::duration<Rep, Period> interval, F &&fn,
+                     Args &&...args)
+    {
+        return submitDoneAt(time, interval, std::forward<F>(fn), true, std::forward<Args>(args)...);
+    }
+    template <class Rep, class Period, class F, class D, class... Args>
+    TimerId submitDoneAt(const QDateTime &time, std::chrono::duration<Rep, Period> interval,
+                         F &&fn, D &&done, Args &&...args)
+    {
+        return submitDoneAt(wallTime(time, "Pool::submitDoneAt"), interval, std::forward<F>(fn),
+                            std::forward<D>(done), std::forward<Args>(args)...);
+    }
+    template <class Rep, class Period, class F, class... Args>
+    TimerId submitAt(std::chrono::system_clock::time_point time,
+                     std::chrono::duration<Rep, Period> interval, F &&fn, Args &&...args)
+    {
+        return submitDoneAt(time, interval, std::forward<F>(fn), true, std::forward<Args>(args)...);
+    }
+    template <class Rep, class Period, class F, class D, class... Args>
+    TimerId submitDoneAt(std::chrono::system_clock::time_point time,
+                         std::chrono::duration<Rep, Period> interval, F &&fn, D &&done,
+                         Args &&...args)
+    {
+        const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(interval);
+        auto spec = timerSpec(ns.count() > 0, "Pool::submitDoneAt", std::forward<F>(fn),
+                              std::forward<D>(done), std::forward<Args>(args)...);
+        spec.kind = detail::TimerSpec::Kind::At;
+        spec.at = time;
+        spec.interval = ns;
+        return startTimer(std::move(spec));
+    }
+
+    /*!
+        Runs fn(args...) every `interval` (> 0), the first time one interval from now, at a
+        fixed rate: run N starts near start + N * interval, so no drift accumulates and a
+        late run does not move the later ones. At most one run is queued or running at a
+        time: when a run is due while the previous one is still queued or running, that run
+        is skipped (the timer keeps its grid). The function and its arguments are copied for
+        each run, so they must be copyable.
+    */
+    template <class Rep, class Period, class F, class... Args>
+    TimerId schedule(std::chrono::duration<Rep, Period> interval, F &&fn, Args &&...args)
+    {
+        return scheduleDone(interval, std::forward<F>(fn), true, std::forward<Args>(args)...);
+    }
+    template <class Rep, class Period, class F, class D, class... Args>
+    TimerId scheduleDone(std::chrono::duration<Rep, Period> interval, F &&fn, D &&done,
+                         Args &&...args)
+    {
+        auto spec = timerSpec(true, "Pool::scheduleDone", std::forward<F>(fn),
+                              std::forward<D>(done), std::forward<Args>(args)...);
+        spec.kind = detail::TimerSpec::Kind::Schedule;
+        spec.interval = std::chrono::duration_cast<std::chrono::nanoseconds>(interval);
+        return startTimer(std::move(spec));
+    }
+
+    //! The submitLater() timers that have not fired yet.
+    QList<TimerId> delayed() const;
+    //! The submitAt() and schedule() timers still live.
+    QList<TimerId> scheduled() const;
+
+    /*!
         Results and failures as they arrive, until nothing is pending or running and both
         queues are empty. Throws PoolCallback if a done or failed callback takes them.
     */
@@ -157,6 +260,13 @@ public:
     bool cancel(LeaveQueueT) { return true; }
     //! Cancels every pending job (not running ones, not timers); returns true.
     bool cancelAll();
+    /*!
+        Cancels a timer: true if it was live (not yet fired, or periodic). No run of it
+        starts after this returns (a run already running goes on).
+    */
+    bool cancel(TimerId timer);
+    //! Python's cancel(timer=True): cancels every delayed and scheduled timer.
+    void cancelTimers();
 
     /*!
         Shuts the pool down: submits fail from now on (PoolStopped) and isShutdown is true.
@@ -188,7 +298,7 @@ public:
     //! The number of childThreads().
     int childCount() const;
     //! Pool threads running a job now.
-    int busy() const noexcept;
+    int busy() const;
     //! Jobs waiting or running (a running direct map counts one per thread).
     qint64 pending() const;
     //! The ids of the jobs waiting, in the order they will run.
@@ -223,6 +333,36 @@ private:
     }
 
     JobId submitTask(detail::Task &&task, detail::Placement where, const char *caller);
+    TimerId startTimer(detail::TimerSpec &&spec);
+    static std::chrono::system_clock::time_point wallTime(const QDateTime &time,
+                                                          const char *caller);
+
+    template <class F, class D, class... Args>
+    detail::TimerSpec timerSpec(bool periodic, const char *caller, F &&fn, D &&done,
+                                Args &&...args)
+    {
+        static_assert(std::is_invocable_v<std::decay_t<F> &, std::decay_t<Args>...>,
+                      "the function cannot be called with these arguments");
+        detail::requireCallable(fn, caller, "the function");
+        detail::requireCallable(done, caller, "the done callback");
+        auto closure = detail::makeJobClosure(std::forward<F>(fn), std::forward<D>(done),
+                                              std::forward<Args>(args)...);
+        detail::TimerSpec spec;
+        spec.caller = caller;
+        if constexpr (std::is_copy_constructible_v<decltype(closure)>) {
+            if (periodic)
+                spec.repeat = [closure] { return detail::Task::make(closure); };
+            else
+                spec.once = detail::Task::make(std::move(closure));
+        } else {
+            if (periodic)
+                throw std::invalid_argument(std::string(caller)
+                                            + ": a repeating timer copies its function and "
+                                              "arguments for each run; these are not copyable");
+            spec.once = detail::Task::make(std::move(closure));
+        }
+        return spec;
+    }
     void startMapThreads(int count, detail::MapBody body, const char *caller);
     void requireRunning(const char *caller) const;
     std::optional<Completion> nextCompletion(bool wait, QDeadlineTimer deadline);

@@ -7,6 +7,7 @@
 #include "core/jobqueue.h"
 #include "core/jobstore.h"
 #include "delivery/delivery.h"
+#include "scheduler/scheduler.h"
 
 #include <atomic>
 #include <chrono>
@@ -37,6 +38,12 @@ public:
     }
     [[noreturn]] static void throwStopped(const char *caller);
     void startMapThreads(int count, MapBody body);
+
+    // Timers.
+    TimerId startTimer(TimerSpec &&spec);
+    bool fireTimer(const std::shared_ptr<TimerState> &state); // on the scheduler thread
+    bool cancelTimer(TimerId id);
+    void cancelTimers();
 
     // Cancelling and stopping.
     bool cancel(JobId id);
@@ -80,7 +87,15 @@ public:
     void registerSleeper() noexcept;
     //! True if a waker claimed this sleeper first (and so already counted it busy).
     bool unregisterSleeper();
+    //! Sleeps until a waker claims this sleeper.
     void sleep() { m_wake.acquire(); }
+    //! A claimed sleeper is up: it is no longer counted as waking.
+    void wokeUp() noexcept
+    {
+        m_waking.fetch_sub(1, std::memory_order_relaxed); // relaxed: a hint, see m_waking
+    }
+    //! Children busy now; `runningOnly`: only those not asked to stop (the spawn rule).
+    int busyChildren(bool runningOnly) const;
     void wakeAllSleepers();
     void mapThreadEnded();
     void jobsEnded(std::uint64_t count);
@@ -100,18 +115,22 @@ public:
     Delivery m_delivery;
 
     // Wake-ups for sleeping workers: a submit that sees a sleeper claims it and releases
-    // one token; a worker sleeps by acquiring one.
+    // one token; a worker sleeps by acquiring one. Each on a cache line of its own.
     Semaphore m_wake{0};
     alignas(64) std::atomic<int> m_sleepers{0};
+    // Children woken and not yet running: counted busy by the spawn rule until they run.
+    alignas(64) std::atomic<int> m_waking{0};
+    // Read by every submit, written rarely: no worker writes this line while it works.
     alignas(64) std::atomic<int> m_workers{0};     // children not asked to stop (spawn cap)
-    // Children counted busy (the spawn rule): a child counts itself busy when it finds work
-    // without sleeping, and whoever wakes a sleeping child counts it on its behalf.
-    std::atomic<int> m_workersBusy{0};
-    std::atomic<int> m_mapBusy{0};                 // direct-map threads still working
-    std::atomic<int> m_alive{0};                   // pool threads inside run()
-    std::atomic<std::uint64_t> m_ended{0};         // jobs ended without running
     std::atomic<bool> m_stopped{false};            // submits refused
     std::atomic<bool> m_shutdown{false};           // isShutdown
+    // Written on rare events.
+    alignas(64) std::atomic<int> m_mapBusy{0};     // direct-map threads still working
+    std::atomic<int> m_alive{0};                   // pool threads inside run()
+    std::atomic<std::uint64_t> m_ended{0};         // jobs ended without running
+
+    Scheduler m_scheduler;
+    ThreadLanes m_schedulerLanes{m_delivery}; // used on the scheduler thread only
 
     mutable std::mutex m_threadsMutex;
     std::vector<std::shared_ptr<PoolThread>> m_threads;

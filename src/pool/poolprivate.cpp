@@ -42,7 +42,9 @@ PoolPrivate::PoolPrivate(Pool &pool, PoolOptions opts)
       maxChildren(resolveMaxChildren(options.maxChildren)),
       namePrefix(options.childNamePrefix.isEmpty() ? QStringLiteral("ThreadPool")
                                                    : options.childNamePrefix),
-      m_delivery(options, m_arrivals)
+      m_delivery(options, m_arrivals),
+      m_scheduler(namePrefix + QStringLiteral("Timer"),
+                  [this](const std::shared_ptr<TimerState> &state) { return fireTimer(state); })
 {
 }
 
@@ -79,9 +81,23 @@ JobId PoolPrivate::submit(Task &&task, Placement where, const char *caller)
 
 bool PoolPrivate::needsChild() const noexcept
 {
-    // relaxed (both): a hint; spawnWorker() decides again under the lock.
+    // relaxed: a hint; spawnWorker() decides again under the lock. Once the pool has all
+    // its children this one load is all a submit pays.
     const int workers = m_workers.load(std::memory_order_relaxed);
-    return workers < maxChildren && m_workersBusy.load(std::memory_order_relaxed) >= workers;
+    return workers < maxChildren && busyChildren(true) >= workers;
+}
+
+int PoolPrivate::busyChildren(bool runningOnly) const
+{
+    int busy = runningOnly ? m_waking.load(std::memory_order_relaxed) : 0; // relaxed: a hint
+    std::lock_guard lock(m_threadsMutex);
+    for (const auto &thread : m_threads) {
+        if (!thread->isWorker() || !thread->isBusy())
+            continue;
+        if (!runningOnly || static_cast<const WorkerThread *>(thread.get())->isRunning())
+            ++busy;
+    }
+    return busy;
 }
 
 void PoolPrivate::wakeOrSpawn(bool allChildrenBusy)
@@ -95,7 +111,7 @@ void PoolPrivate::wakeOrSpawn(bool allChildrenBusy)
                                              std::memory_order_relaxed)) {
             // The woken child is counted busy now, not when it gets the CPU, so that the
             // next submit does not mistake it for an idle one.
-            m_workersBusy.fetch_add(1, std::memory_order_relaxed); // relaxed: a statistic
+            m_waking.fetch_add(1, std::memory_order_relaxed); // relaxed: a hint
             m_wake.release(1);
             return;
         }
@@ -108,15 +124,14 @@ void PoolPrivate::wakeOrSpawn(bool allChildrenBusy)
 void PoolPrivate::spawnWorker()
 {
     std::lock_guard lock(m_threadsMutex);
-    // relaxed: m_workers and m_stopped change only under m_threadsMutex. The busy count
-    // is a statistic here: a new child starts busy, as it is about to take a job.
+    // relaxed: m_workers and m_stopped change only under m_threadsMutex. A new child
+    // starts busy (JobProgress), as it is about to take a job.
     const int workers = m_workers.load(std::memory_order_relaxed);
     if (workers >= maxChildren || m_stopped.load(std::memory_order_relaxed))
         return;
     auto thread = std::make_shared<WorkerThread>(
             *this, namePrefix + QLatin1Char('-') + QString::number(m_nextThreadNumber++));
-    m_workers.fetch_add(1, std::memory_order_relaxed);     // relaxed: see above
-    m_workersBusy.fetch_add(1, std::memory_order_relaxed); // relaxed: see above
+    m_workers.fetch_add(1, std::memory_order_relaxed); // relaxed: see above
     m_threads.push_back(thread);
     thread->start();
 }
@@ -162,7 +177,7 @@ void PoolPrivate::wakeAllSleepers()
     // acq_rel: claims every registration made before this point.
     const int sleepers = m_sleepers.exchange(0, std::memory_order_acq_rel);
     if (sleepers > 0) {
-        m_workersBusy.fetch_add(sleepers, std::memory_order_relaxed); // see wakeOrSpawn()
+        m_waking.fetch_add(sleepers, std::memory_order_relaxed); // relaxed: see wakeOrSpawn()
         m_wake.release(sleepers);
     }
 }
@@ -237,6 +252,118 @@ std::vector<std::shared_ptr<PoolThread>> PoolPrivate::threadsSnapshot() const
     return m_threads;
 }
 
+// ---- timers ----------------------------------------------------------------------------
+
+namespace {
+
+//! One run of a timer, as queued in the pool: it starts only if the timer was not
+//! cancelled meanwhile (see TimerState).
+struct TimerRun
+{
+    std::shared_ptr<TimerState> state;
+    Scheduler *scheduler;
+    Task task;
+
+    void operator()(JobContext &context)
+    {
+        if (!state->beginRun())
+            return; // cancelled while queued: it never starts
+        if (!state->periodic)
+            scheduler->forget(state->id); // a one-shot timer that started is over
+        struct End
+        {
+            TimerState &state;
+            ~End() { state.endRun(); }
+        } end{*state};
+        task.run(context);
+    }
+};
+
+std::string describe(std::chrono::nanoseconds duration)
+{
+    return std::to_string(std::chrono::duration<double, std::milli>(duration).count()) + " ms";
+}
+
+// A time computed as "now" has passed by the time it arrives: this much is still "now".
+constexpr auto kPastTolerance = std::chrono::milliseconds(10);
+
+} // namespace
+
+TimerId PoolPrivate::startTimer(TimerSpec &&spec)
+{
+    using namespace std::chrono;
+    const std::string caller = spec.caller;
+    requireRunning(spec.caller);
+    if (spec.interval < nanoseconds(0))
+        throw std::invalid_argument(caller + ": the interval must not be negative (got "
+                                    + describe(spec.interval) + ")");
+    const auto now = steady_clock::now();
+    steady_clock::time_point first;
+    Scheduler::List list = Scheduler::List::Scheduled;
+    switch (spec.kind) {
+    case TimerSpec::Kind::Later:
+        if (spec.delay < nanoseconds(0))
+            throw std::invalid_argument(caller + ": the delay must not be negative (got "
+                                        + describe(spec.delay) + ")");
+        first = now + spec.delay;
+        list = Scheduler::List::Delayed;
+        break;
+    case TimerSpec::Kind::Schedule:
+        if (spec.interval <= nanoseconds(0))
+            throw std::invalid_argument(caller + ": the interval must be positive (got "
+                                        + describe(spec.interval) + ")");
+        first = now + spec.interval;
+        break;
+    case TimerSpec::Kind::At: {
+        const auto wallNow = system_clock::now();
+        if (!spec.at || *spec.at < wallNow - kPastTolerance)
+            throw std::invalid_argument(caller + ": the time is in the past ("
+                                        + describe(wallNow - spec.at.value_or(wallNow))
+                                        + " ago)");
+        first = now + std::max(nanoseconds(0), duration_cast<nanoseconds>(*spec.at - wallNow));
+        break;
+    }
+    }
+    auto state = std::make_shared<TimerState>(spec.interval > nanoseconds(0));
+    state->once = std::move(spec.once);
+    state->repeat = std::move(spec.repeat);
+    return m_scheduler.add(first, spec.interval, list, std::move(state));
+}
+
+bool PoolPrivate::fireTimer(const std::shared_ptr<TimerState> &state)
+{
+    if (!state->markQueued())
+        return true; // its previous run is still queued or running: this run is skipped
+    try {
+        Task task = state->periodic ? state->repeat() : std::move(state->once);
+        const JobId id = submit(Task::make(TimerRun{state, &m_scheduler, std::move(task)}),
+                                Placement::Head, "timer");
+        state->queuedJob.store(id, std::memory_order_relaxed); // relaxed: a hint, see cancel
+        return true;
+    } catch (const PoolStopped &) {
+        state->cancel();
+        return false;
+    } catch (...) { // copying the closure for this run failed: report it, keep the timer
+        state->phase.store(TimerState::Idle, std::memory_order_release); // release: as endRun()
+        m_delivery.failCallback(m_schedulerLanes, std::current_exception(), "timer");
+        return true;
+    }
+}
+
+bool PoolPrivate::cancelTimer(TimerId id)
+{
+    const Scheduler::Cancelled cancelled = m_scheduler.cancel(id);
+    if (cancelled.queuedRun)
+        cancel(cancelled.queuedRun); // free its queued run now (it would not start anyway)
+    return cancelled.wasLive;
+}
+
+void PoolPrivate::cancelTimers()
+{
+    for (JobId run : m_scheduler.cancelAll())
+        cancel(run);
+}
+
 // ---- cancelling and stopping -----------------------------------------------------------
 
 namespace {
@@ -298,6 +425,7 @@ void PoolPrivate::shutdownChildren()
 {
     m_shutdown.store(true, std::memory_order_relaxed); // relaxed: a status flag
     m_stopped.store(true, std::memory_order_seq_cst);  // seq_cst: see submit()
+    cancelTimers(); // no timer fires into a stopped pool
     stopWorkers(WorkerThread::Now);
     m_delivery.openBounds();
 }
@@ -306,6 +434,8 @@ bool PoolPrivate::shutdown(QDeadlineTimer deadline, bool soon)
 {
     m_shutdown.store(true, std::memory_order_relaxed); // relaxed: a status flag
     m_stopped.store(true, std::memory_order_seq_cst);  // seq_cst: see submit()
+    cancelTimers(); // no timer fires into a stopped pool
+    m_scheduler.stop(); // its thread ends too: no thread of the pool runs after shutdown
     stopWorkers(soon ? WorkerThread::Now : WorkerThread::Drain);
     m_delivery.openBounds();
     for (const auto &thread : threadsSnapshot()) {

@@ -85,19 +85,16 @@ void WorkerThread::work()
 {
     RetireBatch retire(d.m_store);
     JobQueue::Consumer queue(d.m_queue, retire);
-    bool busy = true; // spawnWorker() counted this thread busy
+    bool busy = true; // a new child starts busy (JobProgress)
     auto setBusy = [&](bool nowBusy) {
         if (busy == nowBusy)
             return;
         busy = nowBusy;
-        if (nowBusy) {
-            d.m_workersBusy.fetch_add(1, std::memory_order_relaxed); // relaxed: a statistic
-        } else {
-            retire.flush();
-            // release: results delivered before going idle are visible to idle waiters.
-            d.m_workersBusy.fetch_sub(1, std::memory_order_release);
-            d.workerIdle();
-        }
+        // relaxed: see JobProgress. A store to this thread's own line: going idle between
+        // two jobs costs no shared write.
+        m_progress.busy.store(nowBusy, std::memory_order_relaxed);
+        if (!nowBusy)
+            d.workerIdle(); // the queue ran dry: whoever waits for idleness looks again
     };
 
     for (;;) {
@@ -119,16 +116,25 @@ void WorkerThread::work()
         JobRecord *record = nullptr;
         PoolPrivate::spinUntil([&] { return (record = queue.pop()) != nullptr; });
         if (!record) {
+            // Only now, before sleeping, do our retirements reach the block headers, which
+            // every submit reads: a worker that keeps finding work never writes them.
+            retire.flush();
             d.registerSleeper();
             record = queue.pop(); // a submit may have missed the registration: look again
             mode = StopMode(m_stop.load(std::memory_order_seq_cst)); // seq_cst: see above
+            bool woken = false;
             if (!record && !shouldExit(mode)) {
                 d.sleep();
-                busy = true; // the waker counted us busy
-                continue;
+                woken = true;
+            } else {
+                woken = d.unregisterSleeper(); // true: a waker claimed us first
             }
-            if (d.unregisterSleeper())
-                busy = true; // a waker claimed us first and counted us busy
+            if (woken) {
+                setBusy(true); // before leaving the waking count: never counted as neither
+                d.wokeUp();
+            }
+            if (!record)
+                continue;
         }
         if (record) {
             setBusy(true);

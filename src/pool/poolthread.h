@@ -14,13 +14,17 @@ namespace FastThreadPool::detail {
 
 class PoolPrivate;
 
-//! Written by its thread only, read by counters elsewhere; one cache line of its own.
+//! Written by its thread only, read by counters elsewhere; one cache line of its own, so
+//! that a thread going about its jobs never steals a line a submitter reads.
 struct alignas(64) JobProgress
 {
     // release stores: a reader that sees the count see the job's results. The flag is
     // cleared before the count grows, so a job seen finished is never also seen running.
     std::atomic<std::uint64_t> finished{0};
     std::atomic<bool> inJob{false};
+    // Between jobs or asleep: false. A new child starts busy (it is about to take a job).
+    // relaxed everywhere: a statistic and a hint for starting children.
+    std::atomic<bool> busy{true};
 };
 
 class PoolThread : public JoinableThread
@@ -39,6 +43,11 @@ public:
     {
         return m_progress.inJob.load(std::memory_order_acquire); // acquire: see JobProgress
     }
+    bool isBusy() const noexcept
+    {
+        return m_progress.busy.load(std::memory_order_relaxed); // relaxed: see JobProgress
+    }
+    virtual bool isWorker() const noexcept { return false; }
 
     JobProgress &progress() noexcept { return m_progress; }
     ThreadLanes &lanes() noexcept { return m_lanes; }
@@ -61,6 +70,12 @@ public:
     //! Raises the stop mode (never lowers it): Drain runs the queue dry first, Now stops
     //! after the current job.
     void requestStop(StopMode mode) noexcept;
+    bool isWorker() const noexcept override { return true; }
+    //! Not asked to stop: one of the children the spawn rule counts.
+    bool isRunning() const noexcept
+    {
+        return m_stop.load(std::memory_order_relaxed) == Run; // relaxed: a hint
+    }
 
 private:
     void work() override;

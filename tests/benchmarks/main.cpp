@@ -33,7 +33,7 @@ int main(int argc, char **argv)
     std::vector<Bench::Workload> workloads;
     for (auto family : {Bench::jobWorkloads, Bench::mapWorkloads, Bench::roundTripWorkloads,
                         Bench::semaphoreWorkloads, Bench::idleWorkloads,
-                        Bench::instructionWorkloads}) {
+                        Bench::instructionWorkloads, Bench::timerWorkloads}) {
         for (auto &w : family(options))
             workloads.push_back(std::move(w));
     }

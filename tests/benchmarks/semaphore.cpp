@@ -198,7 +198,7 @@ std::vector<Workload> semaphoreWorkloads(const Options &options)
             {"semaphore uncontended acquire+release", {"ns/op"}, false,
              allSemaphores<MakeUncontended>(5'000'000 / scale)},
             {"semaphore ping-pong between 2 threads", {"ns/hop"}, false,
-             allSemaphores<MakePingPong>(200'000 / scale)},
+             allSemaphores<MakePingPong>(20'000 / scale)},
             {"semaphore producer->consumer", {"ns/item"}, false,
              allSemaphores<MakeProducerConsumer>(2'000'000 / scale)},
             {"semaphore blocking path: release to wake-up", {"us median", "us p99"}, false,

@@ -13,5 +13,6 @@ std::vector<Workload> roundTripWorkloads(const Options &options);   // 3: one jo
 std::vector<Workload> semaphoreWorkloads(const Options &options);   // 4: semaphores
 std::vector<Workload> idleWorkloads(const Options &options);        // 5: CPU of an idle pool
 std::vector<Workload> instructionWorkloads(const Options &options); // 6: callgrind counts
+std::vector<Workload> timerWorkloads(const Options &options);       // 7: pending timers
 
 } // namespace Bench
