@@ -27,6 +27,8 @@ struct TaskOps
     void (*destroy)(void *closure) noexcept;
     //! Move-constructs the closure at `to` and destroys the one at `from`.
     void (*relocate)(void *to, void *from) noexcept;
+    //! Copy-constructs the closure at `to` (a repeating timer's run); null if not copyable.
+    void (*clone)(void *to, const void *from);
 };
 
 template <class C>
@@ -49,7 +51,9 @@ struct InlineOps
         ::new (to) C(std::move(*source));
         source->~C();
     }
-    static constexpr TaskOps ops{&run, &destroy, &relocate};
+    static void clone(void *to, const void *from) { ::new (to) C(*static_cast<const C *>(from)); }
+    static constexpr TaskOps ops{&run, &destroy, &relocate,
+                                 std::is_copy_constructible_v<C> ? &clone : nullptr};
 };
 
 template <class C>
@@ -63,7 +67,12 @@ struct HeapOps
     }
     static void destroy(void *p) noexcept { delete slot(p); }
     static void relocate(void *to, void *from) noexcept { ::new (to) C *(slot(from)); }
-    static constexpr TaskOps ops{&run, &destroy, &relocate};
+    static void clone(void *to, const void *from)
+    {
+        ::new (to) C *(new C(**static_cast<C *const *>(from)));
+    }
+    static constexpr TaskOps ops{&run, &destroy, &relocate,
+                                 std::is_copy_constructible_v<C> ? &clone : nullptr};
 };
 
 class Task
@@ -107,6 +116,16 @@ public:
     ~Task() { reset(); }
 
     explicit operator bool() const noexcept { return m_ops != nullptr; }
+    //! Whether clone() can copy the closure.
+    bool cloneable() const noexcept { return m_ops && m_ops->clone; }
+    //! A copy of this task (the closure copied); requires cloneable().
+    Task clone() const
+    {
+        Task copy;
+        m_ops->clone(copy.m_storage, m_storage);
+        copy.m_ops = m_ops;
+        return copy;
+    }
 
     //! Runs and consumes the closure; the task is empty afterwards.
     void run(JobContext &context)

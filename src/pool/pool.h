@@ -347,20 +347,13 @@ private:
         detail::requireCallable(done, caller, "the done callback");
         auto closure = detail::makeJobClosure(std::forward<F>(fn), std::forward<D>(done),
                                               std::forward<Args>(args)...);
+        if (periodic && !std::is_copy_constructible_v<decltype(closure)>)
+            throw std::invalid_argument(std::string(caller)
+                                        + ": a repeating timer copies its function and "
+                                          "arguments for each run; these are not copyable");
         detail::TimerSpec spec;
         spec.caller = caller;
-        if constexpr (std::is_copy_constructible_v<decltype(closure)>) {
-            if (periodic)
-                spec.repeat = [closure] { return detail::Task::make(closure); };
-            else
-                spec.once = detail::Task::make(std::move(closure));
-        } else {
-            if (periodic)
-                throw std::invalid_argument(std::string(caller)
-                                            + ": a repeating timer copies its function and "
-                                              "arguments for each run; these are not copyable");
-            spec.once = detail::Task::make(std::move(closure));
-        }
+        spec.task = detail::Task::make(std::move(closure));
         return spec;
     }
     void startMapThreads(int count, detail::MapBody body, const char *caller);

@@ -130,7 +130,6 @@ public:
     std::atomic<std::uint64_t> m_ended{0};         // jobs ended without running
 
     Scheduler m_scheduler;
-    ThreadLanes m_schedulerLanes{m_delivery}; // used on the scheduler thread only
 
     mutable std::mutex m_threadsMutex;
     std::vector<std::shared_ptr<PoolThread>> m_threads;

@@ -257,25 +257,28 @@ std::vector<std::shared_ptr<PoolThread>> PoolPrivate::threadsSnapshot() const
 namespace {
 
 //! One run of a timer, as queued in the pool: it starts only if the timer was not
-//! cancelled meanwhile (see TimerState).
+//! cancelled meanwhile (see TimerState). Small enough to live inline in its job record.
 struct TimerRun
 {
     std::shared_ptr<TimerState> state;
     Scheduler *scheduler;
-    Task task;
 
     void operator()(JobContext &context)
     {
         if (!state->beginRun())
             return; // cancelled while queued: it never starts
-        if (!state->periodic)
-            scheduler->forget(state->id); // a one-shot timer that started is over
         struct End
         {
             TimerState &state;
             ~End() { state.endRun(); }
         } end{*state};
-        task.run(context);
+        if (!state->periodic) {
+            scheduler->forget(state->id); // a one-shot timer that started is over
+            state->task.run(context);
+            return;
+        }
+        Task run = state->task.clone(); // only this run touches the timer's task now
+        run.run(context);
     }
 };
 
@@ -324,10 +327,9 @@ TimerId PoolPrivate::startTimer(TimerSpec &&spec)
         break;
     }
     }
-    auto state = std::make_shared<TimerState>(spec.interval > nanoseconds(0));
-    state->once = std::move(spec.once);
-    state->repeat = std::move(spec.repeat);
-    return m_scheduler.add(first, spec.interval, list, std::move(state));
+    auto state = std::make_shared<TimerState>(spec.interval.count());
+    state->task = std::move(spec.task);
+    return m_scheduler.add(first, list, std::move(state));
 }
 
 bool PoolPrivate::fireTimer(const std::shared_ptr<TimerState> &state)
@@ -335,18 +337,13 @@ bool PoolPrivate::fireTimer(const std::shared_ptr<TimerState> &state)
     if (!state->markQueued())
         return true; // its previous run is still queued or running: this run is skipped
     try {
-        Task task = state->periodic ? state->repeat() : std::move(state->once);
-        const JobId id = submit(Task::make(TimerRun{state, &m_scheduler, std::move(task)}),
-                                Placement::Head, "timer");
+        const JobId id = submit(Task::make(TimerRun{state, &m_scheduler}), Placement::Head,
+                                "timer");
         state->queuedJob.store(id, std::memory_order_relaxed); // relaxed: a hint, see cancel
         return true;
     } catch (const PoolStopped &) {
         state->cancel();
         return false;
-    } catch (...) { // copying the closure for this run failed: report it, keep the timer
-        state->phase.store(TimerState::Idle, std::memory_order_release); // release: as endRun()
-        m_delivery.failCallback(m_schedulerLanes, std::current_exception(), "timer");
-        return true;
     }
 }
 

@@ -102,8 +102,8 @@ Scheduler::~Scheduler()
 
 void Scheduler::ensureThread()
 {
-    // Under m_lifecycle.
-    if (m_thread && m_thread->isRunning())
+    // Under m_lifecycle, like every change of m_thread (so a plain pointer test suffices).
+    if (m_thread)
         return;
     m_quit.store(false, std::memory_order_relaxed); // relaxed: start() publishes it
     m_thread = std::make_unique<SchedulerThread>(*this, m_threadName);
@@ -151,8 +151,7 @@ void Scheduler::waitLoop()
     }
 }
 
-TimerId Scheduler::add(Clock::time_point first, std::chrono::nanoseconds interval, List list,
-                       std::shared_ptr<TimerState> state)
+TimerId Scheduler::add(Clock::time_point first, List list, std::shared_ptr<TimerState> state)
 {
     std::lock_guard life(m_lifecycle);
     ensureThread();
@@ -172,7 +171,6 @@ TimerId Scheduler::add(Clock::time_point first, std::chrono::nanoseconds interva
         id = makeId(slot, s.generation);
         state->id = id;
         s.state = std::move(state);
-        s.interval = interval.count();
         s.list = list;
         s.fired = false;
         const std::int64_t due = toNs(first);
@@ -324,12 +322,12 @@ std::int64_t Scheduler::processDue()
                 continue;
             }
             due.push_back(s.state);
-            if (s.interval > 0) {
+            if (const std::int64_t interval = s.state->interval; interval > 0) {
                 // Fixed rate: the next run is on the grid first + N * interval; runs whose
                 // time passed while we were late are skipped, not piled up.
-                std::int64_t nextDue = entry.due + s.interval;
+                std::int64_t nextDue = entry.due + interval;
                 if (nextDue <= now)
-                    nextDue += ((now - nextDue) / s.interval + 1) * s.interval;
+                    nextDue += ((now - nextDue) / interval + 1) * interval;
                 pushLocked({nextDue, entry.slot, entry.generation});
             } else {
                 s.fired = true;

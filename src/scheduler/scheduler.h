@@ -46,11 +46,10 @@ public:
     Scheduler(const Scheduler &) = delete;
     Scheduler &operator=(const Scheduler &) = delete;
 
-    enum class List { Delayed, Scheduled };
-    //! A new timer whose first run is due at `first`, repeating every `interval` (0: once),
-    //! listed by delayed() or scheduled(). Sets state->id.
-    TimerId add(Clock::time_point first, std::chrono::nanoseconds interval, List list,
-                std::shared_ptr<TimerState> state);
+    enum class List : std::uint8_t { Delayed, Scheduled };
+    //! A new timer whose first run is due at `first`, repeating every state->interval (0:
+    //! once), listed by delayed() or scheduled(). Sets state->id.
+    TimerId add(Clock::time_point first, List list, std::shared_ptr<TimerState> state);
 
     struct Cancelled
     {
@@ -78,11 +77,10 @@ private:
         std::uint32_t generation;
         bool operator>(const Entry &other) const noexcept { return due > other.due; }
     };
-    struct Slot
+    struct Slot // 24 bytes: a pending timer costs this, a heap entry and its state
     {
         std::shared_ptr<TimerState> state; // null: free
         std::uint32_t generation = 0;
-        std::int64_t interval = 0;         // ns; 0: once
         List list = List::Delayed;
         bool fired = false;                // a one-shot's run was handed to the pool
     };

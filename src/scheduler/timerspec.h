@@ -5,7 +5,6 @@
 #include <fastthreadpool/task.h>
 
 #include <chrono>
-#include <functional>
 #include <optional>
 
 namespace FastThreadPool::detail {
@@ -21,10 +20,8 @@ struct TimerSpec
     std::optional<std::chrono::system_clock::time_point> at;
     //! 0: runs once; > 0: repeats at this fixed rate.
     std::chrono::nanoseconds interval{0};
-    //! A one-shot timer's task (moved into its run).
-    Task once;
-    //! A periodic timer's task factory (each run gets a fresh copy of the closure).
-    std::function<Task()> repeat;
+    //! The job: a one-shot timer runs it, a repeating one runs a clone of it each time.
+    Task task;
     //! For error messages: "Pool::submitLater", ...
     const char *caller = "";
 };

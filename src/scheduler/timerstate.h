@@ -9,7 +9,7 @@
 #include <fastthreadpool/timerid.h>
 
 #include <atomic>
-#include <functional>
+#include <cstdint>
 
 namespace FastThreadPool::detail {
 
@@ -17,7 +17,10 @@ struct TimerState
 {
     enum Phase : int { Idle, Queued, Running, Cancelled };
 
-    explicit TimerState(bool repeats) : periodic(repeats) { }
+    //! `intervalNs` > 0: repeats at that fixed rate.
+    explicit TimerState(std::int64_t intervalNs) : interval(intervalNs), periodic(intervalNs > 0)
+    {
+    }
 
     //! The scheduler fires: Idle -> Queued. False if a run is still queued or running (the
     //! run is skipped) or if the timer was cancelled.
@@ -49,14 +52,14 @@ struct TimerState
     }
 
     TimerId id; // set by Scheduler::add()
+    const std::int64_t interval; // ns; 0: runs once
     const bool periodic;
     std::atomic<int> phase{Idle};
     //! The run waiting in the pool, if any, so cancel() can free it at once (best effort:
     //! the phase is what guarantees it never starts).
     std::atomic<JobId> queuedJob{0};
-    //! One-shot: the task of its only run. Periodic: makes each run's task.
-    Task once;
-    std::function<Task()> repeat;
+    //! One-shot: the task of its only run. Periodic: cloned for each run.
+    Task task;
 };
 
 } // namespace FastThreadPool::detail
