@@ -52,8 +52,14 @@ struct InlineOps
         source->~C();
     }
     static void clone(void *to, const void *from) { ::new (to) C(*static_cast<const C *>(from)); }
-    static constexpr TaskOps ops{&run, &destroy, &relocate,
-                                 std::is_copy_constructible_v<C> ? &clone : nullptr};
+    static constexpr TaskOps makeOps() noexcept
+    {
+        if constexpr (std::is_copy_constructible_v<C>) // only then may clone() be instantiated
+            return {&run, &destroy, &relocate, &clone};
+        else
+            return {&run, &destroy, &relocate, nullptr};
+    }
+    static constexpr TaskOps ops = makeOps();
 };
 
 template <class C>
@@ -71,8 +77,14 @@ struct HeapOps
     {
         ::new (to) C *(new C(**static_cast<C *const *>(from)));
     }
-    static constexpr TaskOps ops{&run, &destroy, &relocate,
-                                 std::is_copy_constructible_v<C> ? &clone : nullptr};
+    static constexpr TaskOps makeOps() noexcept
+    {
+        if constexpr (std::is_copy_constructible_v<C>) // only then may clone() be instantiated
+            return {&run, &destroy, &relocate, &clone};
+        else
+            return {&run, &destroy, &relocate, nullptr};
+    }
+    static constexpr TaskOps ops = makeOps();
 };
 
 class Task
