@@ -25,6 +25,8 @@ private slots:
     void runConsumesTheClosure();
     void resetDestroysWithoutRunning();
     void moveTransfersOwnership();
+    void cloneCopiesTheClosure();
+    void moveOnlyClosureIsNotCloneable();
 };
 
 namespace {
@@ -128,6 +130,32 @@ void tst_Task::moveTransfersOwnership()
     second.run(harness.context);
     QCOMPARE(counters.runs, 1);
     QCOMPARE(counters.destroyed, 1);
+}
+
+void tst_Task::cloneCopiesTheClosure()
+{
+    int runs = 0;
+    Harness harness;
+    std::array<char, 100> big{}; // heap-stored closure: clone() copies the pointee
+    Task small = Task::make([&runs](JobContext &) { ++runs; });
+    Task large = Task::make([&runs, big](JobContext &) { runs += 10 + big[0]; });
+    QVERIFY(small.cloneable());
+    QVERIFY(large.cloneable());
+    Task smallCopy = small.clone();
+    Task largeCopy = large.clone();
+    smallCopy.run(harness.context);
+    largeCopy.run(harness.context);
+    small.run(harness.context);
+    large.run(harness.context);
+    QCOMPARE(runs, 22);
+}
+
+void tst_Task::moveOnlyClosureIsNotCloneable()
+{
+    Counters counters;
+    Task task = Task::make(Probe(&counters));
+    QVERIFY(!task.cloneable());
+    QVERIFY(!Task().cloneable());
 }
 
 QTEST_GUILESS_MAIN(tst_Task)
