@@ -68,7 +68,7 @@ sanitizers)
     common=(-DFASTTHREADPOOL_BUILD_EXAMPLES=OFF -DFASTTHREADPOOL_BUILD_BENCHMARKS=OFF
             -DFASTTHREADPOOL_STRESS_JOBS=500000)
     build build-tsan -DFASTTHREADPOOL_SANITIZE=thread "${common[@]}"
-    ctest --test-dir build-tsan --output-on-failure --timeout 900 -L 'core|delivery|pool|stress'
+    ctest --test-dir build-tsan --output-on-failure --timeout 900 -L 'core|delivery|pool|scheduler|stress'
     build build-asan -DFASTTHREADPOOL_SANITIZE=address "${common[@]}"
     ctest --test-dir build-asan --output-on-failure --timeout 900 -LE install
     ;;

@@ -110,6 +110,9 @@ public:
     // woken for every result.
     EventCount m_arrivals;
     EventCount m_workEnded;
+    // Before the store: a timer run dropped unstarted tells the scheduler, until the store
+    // destroys the last of them. Its thread is stopped by shutdown(), before any of this.
+    Scheduler m_scheduler;
     JobStore m_store;
     JobQueue m_queue{m_store};
     Delivery m_delivery;
@@ -129,7 +132,6 @@ public:
     std::atomic<int> m_alive{0};                   // pool threads inside run()
     std::atomic<std::uint64_t> m_ended{0};         // jobs ended without running
 
-    Scheduler m_scheduler;
 
     mutable std::mutex m_threadsMutex;
     std::vector<std::shared_ptr<PoolThread>> m_threads;

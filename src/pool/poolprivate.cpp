@@ -42,9 +42,9 @@ PoolPrivate::PoolPrivate(Pool &pool, PoolOptions opts)
       maxChildren(resolveMaxChildren(options.maxChildren)),
       namePrefix(options.childNamePrefix.isEmpty() ? QStringLiteral("ThreadPool")
                                                    : options.childNamePrefix),
-      m_delivery(options, m_arrivals),
       m_scheduler(namePrefix + QStringLiteral("Timer"),
-                  [this](const std::shared_ptr<TimerState> &state) { return fireTimer(state); })
+                  [this](const std::shared_ptr<TimerState> &state) { return fireTimer(state); }),
+      m_delivery(options, m_arrivals)
 {
 }
 
@@ -262,9 +262,28 @@ struct TimerRun
 {
     std::shared_ptr<TimerState> state;
     Scheduler *scheduler;
+    bool started = false;
+
+    TimerRun(std::shared_ptr<TimerState> s, Scheduler *sched)
+        : state(std::move(s)), scheduler(sched)
+    {
+    }
+    TimerRun(TimerRun &&) noexcept = default;
+    TimerRun &operator=(TimerRun &&) = delete;
+    ~TimerRun()
+    {
+        if (!state || started)
+            return;
+        // Dropped unstarted (cancelAll(), shutdown): a periodic timer fires again at its
+        // next due time; a one-shot timer is over.
+        state->dropRun();
+        if (!state->periodic)
+            scheduler->forget(state->id);
+    }
 
     void operator()(JobContext &context)
     {
+        started = true;
         if (!state->beginRun())
             return; // cancelled while queued: it never starts
         struct End

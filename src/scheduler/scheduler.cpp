@@ -172,7 +172,8 @@ TimerId Scheduler::add(Clock::time_point first, List list, std::shared_ptr<Timer
         state->id = id;
         s.state = std::move(state);
         s.list = list;
-        s.fired = false;
+        s.popped = false;
+        s.handedOver = false;
         const std::int64_t due = toNs(first);
         pushLocked({due, slot, s.generation});
         // Wake the thread only if this deadline comes before the one it is armed for.
@@ -200,7 +201,7 @@ Scheduler::Slot *Scheduler::findLocked(TimerId id)
 std::shared_ptr<TimerState> Scheduler::takeLocked(std::uint32_t slot)
 {
     Slot &s = m_slots[slot];
-    if (!s.fired)
+    if (!s.popped)
         ++m_stale; // its heap entry stays until it surfaces (or a compaction)
     std::shared_ptr<TimerState> state = std::move(s.state);
     s.state.reset();
@@ -270,7 +271,7 @@ QList<TimerId> Scheduler::listed(List list) const
     std::lock_guard lock(m_mutex);
     for (std::uint32_t slot = 0; slot < m_slots.size(); ++slot) {
         const Slot &s = m_slots[slot];
-        if (s.state && s.list == list && !s.fired)
+        if (s.state && s.list == list && !s.handedOver)
             ids.append(makeId(slot, s.generation));
     }
     return ids;
@@ -330,18 +331,28 @@ std::int64_t Scheduler::processDue()
                     nextDue += ((now - nextDue) / interval + 1) * interval;
                 pushLocked({nextDue, entry.slot, entry.generation});
             } else {
-                s.fired = true;
+                s.popped = true;
             }
         }
         next = m_heap.empty() ? INT64_MAX : m_heap.front().due;
         m_armedFor = next;
     }
-    for (const auto &state : due) {
-        if (!m_fire(state)) { // the pool refused: the timer is over
-            std::lock_guard lock(m_mutex);
-            if (Slot *s = findLocked(state->id))
-                takeLocked(std::uint32_t(s - m_slots.data()));
-        }
+    if (due.empty())
+        return next;
+    std::vector<bool> accepted(due.size());
+    for (std::size_t i = 0; i < due.size(); ++i)
+        accepted[i] = m_fire(due[i]);
+    // A one-shot stays listed by delayed() until its run is in the pool's queue (a moment
+    // listed and queued at once is harmless; neither at once would hide it).
+    std::lock_guard lock(m_mutex);
+    for (std::size_t i = 0; i < due.size(); ++i) {
+        Slot *s = findLocked(due[i]->id);
+        if (!s)
+            continue; // cancelled, or its run already started
+        if (!accepted[i])
+            takeLocked(std::uint32_t(s - m_slots.data())); // the pool refused: it is over
+        else if (!due[i]->periodic)
+            s->handedOver = true;
     }
     return next;
 }

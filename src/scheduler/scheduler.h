@@ -82,7 +82,8 @@ private:
         std::shared_ptr<TimerState> state; // null: free
         std::uint32_t generation = 0;
         List list = List::Delayed;
-        bool fired = false;                // a one-shot's run was handed to the pool
+        bool popped = false;               // a one-shot's heap entry is gone (it fired)
+        bool handedOver = false;           // its run is in the pool: no longer listed
     };
 
     // On the scheduler thread: fires what is due; returns the next deadline (INT64_MAX: none).

@@ -37,6 +37,14 @@ struct TimerState
         // acq_rel: pairs with cancel(); a run that starts is one cancel() did not stop.
         return phase.compare_exchange_strong(expected, Running, std::memory_order_acq_rel);
     }
+    //! The queued run was dropped unstarted (cancelAll(), shutdown): Queued -> Idle, so a
+    //! periodic timer fires again at its next due time.
+    void dropRun() noexcept
+    {
+        int expected = Queued;
+        // acq_rel: ordered with cancel() and the next markQueued() like endRun().
+        phase.compare_exchange_strong(expected, Idle, std::memory_order_acq_rel);
+    }
     //! The run ended: Running -> Idle, unless cancelled while it ran.
     void endRun() noexcept
     {
