@@ -39,13 +39,14 @@ void ThreadLanes::release()
         m_failedQueue->releaseLane(std::exchange(m_failed, nullptr));
 }
 
-Delivery::Delivery(const PoolOptions &options, EventCount &arrivals)
+Delivery::Delivery(const PoolOptions &options, EventCount &arrivals, Wakeup &wakeup)
     : m_keepsValues(options.doneCallback.keepsResults()),
       m_capturesArgs(options.excArgs),
       m_resultIds(options.resultId),
       m_failureOptions{options.excStack},
       m_logLevel(options.logLevel),
       m_arrivals(arrivals),
+      m_wakeup(wakeup),
       m_space(options.doneMax),
       m_done(&m_space),
       m_failed(nullptr)
@@ -108,6 +109,7 @@ void Delivery::deliver(ThreadLanes &lanes, QVariant &&value, JobId id)
     } else {
         m_done.published();
         m_arrivals.notifyAll();
+        m_wakeup.poke(Wakeup::Results);
     }
 }
 
@@ -144,6 +146,7 @@ void Delivery::route(ThreadLanes &lanes, Failure &&failure)
     } else {
         m_failed.published();
         m_arrivals.notifyAll();
+        m_wakeup.poke(Wakeup::Failures);
     }
 }
 

@@ -12,6 +12,7 @@
 #include "delivery/failurereport.h"
 #include "delivery/spacegate.h"
 #include "delivery/threadlanes.h"
+#include "delivery/wakeup.h"
 
 #include <memory>
 
@@ -20,8 +21,9 @@ namespace FastThreadPool::detail {
 class Delivery
 {
 public:
-    //! `arrivals` is notified whenever an entry reaches done() or failed().
-    Delivery(const PoolOptions &options, EventCount &arrivals);
+    //! `arrivals` is notified whenever an entry reaches done() or failed(), and `wakeup`
+    //! poked (for the pool's signals).
+    Delivery(const PoolOptions &options, EventCount &arrivals, Wakeup &wakeup);
     ~Delivery();
 
     bool keepsValues() const noexcept { return m_keepsValues; }
@@ -66,6 +68,7 @@ private:
     const FailureOptions m_failureOptions;
     const std::optional<QtMsgType> m_logLevel;
     EventCount &m_arrivals;
+    Wakeup &m_wakeup;
     SpaceGate m_space;
     ResultQueue<Result> m_done;
     ResultQueue<Failure> m_failed;

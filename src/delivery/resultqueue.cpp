@@ -81,6 +81,19 @@ QList<T> ResultQueue<T>::takeAll()
 }
 
 template <class T>
+QList<T> ResultQueue<T>::takeUpTo(qsizetype max)
+{
+    QList<T> entries;
+    while (entries.size() < max) {
+        auto entry = tryTake();
+        if (!entry)
+            break;
+        entries.append(std::move(*entry));
+    }
+    return entries;
+}
+
+template <class T>
 qsizetype ResultQueue<T>::size() const noexcept
 {
     return d->count.value();

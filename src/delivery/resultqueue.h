@@ -50,6 +50,8 @@ public:
     T takeReserved();
     //! Takes every entry there is now.
     QList<T> takeAll();
+    //! Takes the oldest entries there are now, at most `max` of them; never waits.
+    QList<T> takeUpTo(qsizetype max);
     //! The number of entries (equals count().value()).
     [[nodiscard]] qsizetype size() const noexcept;
     [[nodiscard]] bool isEmpty() const noexcept { return size() == 0; }

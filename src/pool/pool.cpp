@@ -4,7 +4,9 @@
 #include "pool/poolthread.h"
 #include "pool/registry.h"
 
+#include <QtCore/qcoreapplication.h>
 #include <QtCore/qdebug.h>
+#include <QtCore/qmetaobject.h>
 
 namespace FastThreadPool {
 
@@ -12,6 +14,14 @@ Pool::Pool(PoolOptions options, QObject *parent)
     : QObject(parent), d(std::make_unique<detail::PoolPrivate>(*this, std::move(options)))
 {
     detail::Registry::instance().add(this);
+    if (auto *app = QCoreApplication::instance(); app && !d->options.keepRunningOnQuit) {
+        // A quitting application must not wait for a long queue: pending jobs are left
+        // (listed, as after shutdownChildren()), running ones end, then the destructor
+        // returns. Direct: aboutToQuit is emitted in the application's thread, and the
+        // pool may live in another one.
+        connect(app, &QCoreApplication::aboutToQuit, this, [this] { d->shutdownChildren(); },
+                Qt::DirectConnection);
+    }
 }
 
 Pool::~Pool()
@@ -211,6 +221,53 @@ ResultQueue<Result> &Pool::done() noexcept
 ResultQueue<Failure> &Pool::failed() noexcept
 {
     return d->m_delivery.failed();
+}
+
+qsizetype Pool::doneQueued() const noexcept
+{
+    return d->m_delivery.done().size();
+}
+
+qsizetype Pool::failedQueued() const noexcept
+{
+    return d->m_delivery.failed().size();
+}
+
+quint64 Pool::submitted() const noexcept
+{
+    return d->m_store.claimed();
+}
+
+quint64 Pool::completed() const
+{
+    return d->endedJobs();
+}
+
+bool Pool::event(QEvent *event)
+{
+    if (event->type() == detail::Wakeup::eventType()) {
+        d->m_signals.onWakeup(*d);
+        return true;
+    }
+    return QObject::event(event);
+}
+
+void Pool::timerEvent(QTimerEvent *event)
+{
+    if (!d->m_signals.onTimer(*d, event->timerId()))
+        QObject::timerEvent(event);
+}
+
+void Pool::connectNotify(const QMetaMethod &signal)
+{
+    Q_UNUSED(signal);
+    d->m_signals.connectionsChanged();
+}
+
+void Pool::disconnectNotify(const QMetaMethod &signal)
+{
+    Q_UNUSED(signal);
+    d->m_signals.connectionsChanged();
 }
 
 QDebug operator<<(QDebug debug, const Pool &pool)

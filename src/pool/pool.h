@@ -4,6 +4,7 @@
 #include <fastthreadpool/ascompleted.h>
 #include <fastthreadpool/errors.h>
 #include <fastthreadpool/fastthreadpool_export.h>
+#include <fastthreadpool/futurejob.h>
 #include <fastthreadpool/invoke.h>
 #include <fastthreadpool/mapjob.h>
 #include <fastthreadpool/pooloptions.h>
@@ -37,6 +38,7 @@ namespace FastThreadPool {
 
 namespace detail {
 class PoolPrivate;
+class SignalPump;
 using MapBody = std::function<void(JobContext &, const std::atomic<bool> &stop)>;
 } // namespace detail
 
@@ -59,15 +61,49 @@ inline constexpr LeaveQueueT LeaveQueue{};
     from one of the pool's own threads with the expectation of waiting for that thread.
     The destructor shuts down gracefully (queued jobs run first) and must not run on one
     of the pool's own threads.
+
+    Signals. Results can reach the thread the pool lives in (normally the GUI thread) as
+    signals instead of through the queues. The rule:
+    - Connecting resultReady() or resultsReady() makes the pool drain done() into them;
+      connecting jobFailed() does the same for failed(). A queue whose signals nobody
+      connected is left alone, so a user who only reads the queues pays no signal cost
+      (one load per result), and a user who only connects signals keeps nothing growing.
+    - Values, ids and order are the queues' (an id is 0 unless PoolOptions::resultId).
+      Entries queued before the connection are delivered too.
+    - Workers post at most one event per batch; the pool's thread emits for a few ms per
+      event (SignalPump::kSlice) and posts the rest to itself, so input and paint events
+      interleave with a flood of results. doneMax bounds the results in flight to a slow
+      receiver: workers wait for it instead of growing a backlog.
+    - The counting properties' change signals and idle() are emitted from the pool's
+      thread, at most every 16 ms while work runs (a progress bar's rate), and once when
+      the work ends.
+    - A pool living in a thread without an event loop emits nothing: results wait in the
+      queues. moveToThread() moves delivery with the pool. Destroying the pool (or a
+      receiver) with results still posted is safe: undelivered entries are destroyed.
+    - With a done/failed callback, the callback takes the entries: the signals stay silent.
+    - When the application quits (QCoreApplication::aboutToQuit), a pool created while an
+      application object existed stops as shutdownChildren() does (pending jobs are not
+      started, timers are cancelled), unless PoolOptions::keepRunningOnQuit; its destructor
+      then waits only for the jobs already running.
+
+    Jobs may create and use QObjects, and run a local QEventLoop (each pool thread is a
+    QThread with its own event dispatcher, created on first use). QObjects created in a job
+    live in that worker: destroy them in the job, or moveToThread() them before it returns.
+    Queued signals sent to the worker's objects are only delivered while a local event loop
+    runs there.
 */
 class FASTTHREADPOOL_EXPORT Pool : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(int maxChildren READ maxChildren CONSTANT)
-    Q_PROPERTY(int alive READ alive)
-    Q_PROPERTY(int childCount READ childCount)
-    Q_PROPERTY(int busy READ busy)
-    Q_PROPERTY(qint64 pending READ pending)
+    Q_PROPERTY(int alive READ alive NOTIFY aliveChanged)
+    Q_PROPERTY(int childCount READ childCount NOTIFY childCountChanged)
+    Q_PROPERTY(int busy READ busy NOTIFY busyChanged)
+    Q_PROPERTY(qint64 pending READ pending NOTIFY pendingChanged)
+    Q_PROPERTY(qsizetype doneCount READ doneQueued NOTIFY doneCountChanged)
+    Q_PROPERTY(qsizetype failedCount READ failedQueued NOTIFY failedCountChanged)
+    Q_PROPERTY(quint64 submitted READ submitted NOTIFY submittedChanged)
+    Q_PROPERTY(quint64 completed READ completed NOTIFY completedChanged)
     Q_PROPERTY(QList<FastThreadPool::JobId> jobs READ jobs)
     Q_PROPERTY(bool isShutdown READ isShutdown)
 
@@ -314,9 +350,68 @@ public:
     Semaphore &doneCount() noexcept { return done().count(); }
     //! The semaphore counting failed() entries.
     Semaphore &failedCount() noexcept { return failed().count(); }
+    //! done().size(), the doneCount property.
+    qsizetype doneQueued() const noexcept;
+    //! failed().size(), the failedCount property.
+    qsizetype failedQueued() const noexcept;
+    //! Jobs submitted so far (map slices and timer runs included).
+    quint64 submitted() const noexcept;
+    //! Jobs that ended so far: ran, failed or were cancelled. A progress bar shows
+    //! completed() of submitted().
+    quint64 completed() const;
+
+    /*!
+        Runs fn(args...) as submit() does and returns a QFuture of the function's own result
+        type (QFuture<void> for void). The future gets the value, or the exception the
+        function threw, as itself: `.onFailed([](const MyError &) {...})` catches it.
+        Nothing reaches done() or failed(). Cancelling the future before the job starts
+        means the function never runs (the job ends when a worker reaches it); the future
+        of a job dropped by cancel(), cancelAll(), shutdown(soon) or clear() is cancelled.
+        Chain with `.then(context, ...)` to continue in a QObject's thread. Throws as
+        submit(). Any thread.
+    */
+    template <class F, class... Args>
+    auto submitFuture(F &&fn, Args &&...args)
+    {
+        detail::requireCallable(fn, "Pool::submitFuture", "the function");
+        auto job = detail::makeFutureJob(std::forward<F>(fn), std::forward<Args>(args)...);
+        auto future = job.future();
+        submitTask(detail::Task::make(std::move(job)), detail::Placement::Tail,
+                   "Pool::submitFuture");
+        return future;
+    }
+
+Q_SIGNALS:
+    /*!
+        One value a job produced, emitted in the pool's thread (see "Signals" above).
+        Connecting it drains done(). `id` follows PoolOptions::resultId.
+    */
+    void resultReady(FastThreadPool::JobId id, const QVariant &value);
+    //! The same values as resultReady(), a batch at a time (at most 64 per emission).
+    void resultsReady(const QList<FastThreadPool::Result> &results);
+    //! A job threw. Connecting it drains failed().
+    void jobFailed(FastThreadPool::JobId id, const FastThreadPool::Failure &failure);
+    //! Nothing is pending or running any more, and every result was emitted. Once per
+    //! stretch of work.
+    void idle();
+    void aliveChanged(int alive);
+    void childCountChanged(int childCount);
+    void busyChanged(int busy);
+    void pendingChanged(qint64 pending);
+    void doneCountChanged(qsizetype doneCount);
+    void failedCountChanged(qsizetype failedCount);
+    void submittedChanged(quint64 submitted);
+    void completedChanged(quint64 completed);
+
+protected:
+    bool event(QEvent *event) override;
+    void timerEvent(QTimerEvent *event) override;
+    void connectNotify(const QMetaMethod &signal) override;
+    void disconnectNotify(const QMetaMethod &signal) override;
 
 private:
     friend class AsCompleted;
+    friend class detail::SignalPump; // emits the signals, asks what is connected
 
     template <class F, class D, class... Args>
     JobId enqueue(detail::Placement where, const char *caller, F &&fn, D &&done,

@@ -7,6 +7,7 @@
 #include "core/jobqueue.h"
 #include "core/jobstore.h"
 #include "delivery/delivery.h"
+#include "pool/signalpump.h"
 #include "scheduler/scheduler.h"
 
 #include <atomic>
@@ -68,6 +69,7 @@ public:
 
     // Counting.
     std::uint64_t unfinishedJobs() const; // claimed ids minus ended jobs
+    std::uint64_t endedJobs() const;      // run, failed, cancelled or refused, ever
     std::uint64_t unstartedJobs() const;  // unfinished jobs no thread is running
     bool isIdle() const { return unfinishedJobs() == 0 && mapThreadsBusy() == 0; }
     int mapThreadsBusy() const noexcept
@@ -83,6 +85,7 @@ public:
     {
         m_workEnded.notifyAll();
         m_arrivals.notifyAll();
+        m_signals.poke(Wakeup::Counters);
     }
     void registerSleeper() noexcept;
     //! True if a waker claimed this sleeper first (and so already counted it busy).
@@ -115,6 +118,7 @@ public:
     Scheduler m_scheduler;
     JobStore m_store;
     JobQueue m_queue{m_store};
+    SignalPump m_signals{q}; // before m_delivery, which pokes its Wakeup
     Delivery m_delivery;
 
     // Wake-ups for sleeping workers: a submit that sees a sleeper claims it and releases
@@ -139,7 +143,7 @@ public:
     int m_nextThreadNumber = 0;
 
 private:
-    std::uint64_t unfinishedJobs(std::uint64_t &running) const;
+    std::uint64_t endedJobs(std::uint64_t &running) const;
     bool needsChild() const noexcept;
     void wakeOrSpawn(bool allChildrenBusy);
     void spawnWorker();

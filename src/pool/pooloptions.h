@@ -81,6 +81,10 @@ struct PoolOptions
     //! > 0: at most this many results wait in done() (or for the done callback); workers
     //! pause until results are taken. 0: unbounded.
     int doneMax = 0;
+    //! false (default): when the application quits (QCoreApplication::aboutToQuit) the pool
+    //! stops taking jobs and cancels its timers, so that its destructor waits only for the
+    //! jobs already running. true: the pool ignores the application quitting.
+    bool keepRunningOnQuit = false;
 };
 
 /*!

@@ -44,7 +44,7 @@ PoolPrivate::PoolPrivate(Pool &pool, PoolOptions opts)
                                                    : options.childNamePrefix),
       m_scheduler(namePrefix + QStringLiteral("Timer"),
                   [this](const std::shared_ptr<TimerState> &state) { return fireTimer(state); }),
-      m_delivery(options, m_arrivals)
+      m_delivery(options, m_arrivals, m_signals.wakeup())
 {
 }
 
@@ -76,6 +76,7 @@ JobId PoolPrivate::submit(Task &&task, Placement where, const char *caller)
     const bool allChildrenBusy = needsChild();
     m_queue.publish(claim, where);
     wakeOrSpawn(allChildrenBusy);
+    m_signals.poke(Wakeup::Counters);
     return claim.id;
 }
 
@@ -204,20 +205,28 @@ void PoolPrivate::jobsEnded(std::uint64_t count)
 std::uint64_t PoolPrivate::unfinishedJobs() const
 {
     std::uint64_t running = 0;
-    return unfinishedJobs(running);
+    const std::uint64_t ended = endedJobs(running);
+    return m_store.claimed() - ended;
+}
+
+std::uint64_t PoolPrivate::endedJobs() const
+{
+    std::uint64_t running = 0;
+    return endedJobs(running);
 }
 
 std::uint64_t PoolPrivate::unstartedJobs() const
 {
     std::uint64_t running = 0;
-    const std::uint64_t unfinished = unfinishedJobs(running);
+    const std::uint64_t ended = endedJobs(running);
+    const std::uint64_t unfinished = m_store.claimed() - ended;
     return unfinished > running ? unfinished - running : 0;
 }
 
-std::uint64_t PoolPrivate::unfinishedJobs(std::uint64_t &running) const
+std::uint64_t PoolPrivate::endedJobs(std::uint64_t &running) const
 {
-    // Ended counts first, then claimed ids: both only grow and a job ends after its id was
-    // claimed, so the difference is never negative and is 0 only when nothing is left.
+    // Callers read the claimed ids after this: both only grow and a job ends after its id
+    // was claimed, so the difference is never negative and is 0 only when nothing is left.
     // Per thread the finished count is read before the in-job flag (see JobProgress).
     std::uint64_t ended = 0;
     {
@@ -229,7 +238,7 @@ std::uint64_t PoolPrivate::unfinishedJobs(std::uint64_t &running) const
         }
     }
     ended += m_ended.load(std::memory_order_acquire); // acquire: see jobsEnded()
-    return m_store.claimed() - ended;
+    return ended;
 }
 
 QList<JobId> PoolPrivate::pendingIds()

@@ -59,7 +59,8 @@ struct BigProbe : Probe
 struct Harness
 {
     EventCount progress;
-    Delivery delivery{PoolOptions{}, progress};
+    FastThreadPool::detail::Wakeup wakeup{nullptr}; // nothing connected: never posts
+    Delivery delivery{PoolOptions{}, progress, wakeup};
     FastThreadPool::detail::ThreadLanes lanes{delivery};
     JobContext context = delivery.context(lanes, 1);
 };

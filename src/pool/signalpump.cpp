@@ -1,0 +1,183 @@
+#include "pool/signalpump.h"
+
+#include <fastthreadpool/pool.h>
+
+#include "pool/pool_p.h"
+
+#include <QtCore/qmetaobject.h>
+#include <QtCore/qpointer.h>
+
+#include <optional>
+
+namespace FastThreadPool::detail {
+
+namespace {
+// Entries emitted between two looks at the clock.
+constexpr int kChunk = 64;
+} // namespace
+
+SignalPump::SignalPump(Pool &pool) : q(pool), m_wakeup(&pool) { }
+
+template <class Signal>
+bool SignalPump::connected(Signal signal) const
+{
+    return q.isSignalConnected(QMetaMethod::fromSignal(signal));
+}
+
+unsigned SignalPump::connectedWants() const
+{
+    unsigned wanted = 0;
+    if (connected(&Pool::resultReady) || connected(&Pool::resultsReady))
+        wanted |= Wakeup::Results;
+    if (connected(&Pool::jobFailed))
+        wanted |= Wakeup::Failures;
+    if (connected(&Pool::aliveChanged) || connected(&Pool::busyChanged)
+        || connected(&Pool::childCountChanged) || connected(&Pool::pendingChanged)
+        || connected(&Pool::doneCountChanged) || connected(&Pool::failedCountChanged)
+        || connected(&Pool::submittedChanged) || connected(&Pool::completedChanged)
+        || connected(&Pool::idle))
+        wanted |= Wakeup::Counters;
+    return wanted;
+}
+
+void SignalPump::connectionsChanged()
+{
+    const unsigned wanted = connectedWants();
+    m_wakeup.setWanted(wanted);
+    if (wanted)
+        m_wakeup.post(); // what arrived before the connection, or during it, is delivered
+}
+
+void SignalPump::onWakeup(PoolPrivate &d)
+{
+    m_wakeup.rearm();
+    // Looked at again: a destroyed receiver disconnects without telling the pool.
+    const unsigned wanted = connectedWants();
+    m_wakeup.setWanted(wanted);
+    QPointer<Pool> alive(&q); // a slot may delete the pool
+    QElapsedTimer clock;
+    clock.start();
+    if (drain(d, wanted, clock)) {
+        if (alive)
+            m_wakeup.post(); // the rest in a later event: other events go first
+        return;
+    }
+    if (alive && (wanted & Wakeup::Counters))
+        refresh(d);
+}
+
+bool SignalPump::drain(PoolPrivate &d, unsigned wanted, const QElapsedTimer &clock)
+{
+    // An entry is taken only while a receiver is connected, so none is taken for nobody:
+    // a slot may disconnect the last receiver (or destroy it, or the pool) at any emission.
+    QPointer<Pool> alive(&q);
+    const bool batches = connected(&Pool::resultsReady);
+    for (;;) {
+        int emitted = 0;
+        if (wanted & Wakeup::Failures) {
+            for (; emitted < kChunk && connected(&Pool::jobFailed); ++emitted) {
+                std::optional<Failure> failure = d.m_delivery.failed().tryTake();
+                if (!failure)
+                    break;
+                emit q.jobFailed(failure->id, *failure);
+                if (!alive)
+                    return false;
+            }
+        }
+        if ((wanted & Wakeup::Results) && batches) {
+            // Taken as a batch: resultsReady() gets all of it whatever resultReady()'s
+            // receivers do meanwhile.
+            const QList<Result> results = d.m_delivery.done().takeUpTo(kChunk);
+            for (const Result &result : results) {
+                emit q.resultReady(result.id, result.value);
+                if (!alive)
+                    return false;
+            }
+            if (!results.isEmpty())
+                emit q.resultsReady(results);
+            if (!alive)
+                return false;
+            emitted += int(results.size());
+        } else if (wanted & Wakeup::Results) {
+            for (int n = 0; n < kChunk && connected(&Pool::resultReady); ++n, ++emitted) {
+                std::optional<Result> result = d.m_delivery.done().tryTake();
+                if (!result)
+                    break;
+                emit q.resultReady(result->id, result->value);
+                if (!alive)
+                    return false;
+            }
+        }
+        if (emitted == 0)
+            return false;
+        if (clock.nsecsElapsed() >= std::chrono::nanoseconds(kSlice).count())
+            return true;
+    }
+}
+
+void SignalPump::refresh(PoolPrivate &d)
+{
+    if (m_lastRefresh.isValid() && m_lastRefresh.elapsed() < kRefreshMs) {
+        if (!m_refreshTimer.isActive())
+            m_refreshTimer.start(int(kRefreshMs - m_lastRefresh.elapsed()), &q);
+        return;
+    }
+    refreshNow(d);
+}
+
+bool SignalPump::onTimer(PoolPrivate &d, int timerId)
+{
+    if (timerId != m_refreshTimer.timerId())
+        return false;
+    m_refreshTimer.stop();
+    refreshNow(d);
+    return true;
+}
+
+void SignalPump::refreshNow(PoolPrivate &d)
+{
+    m_lastRefresh.start();
+    Counters now;
+    // Completed first: it only grows, and with submitted read after it never exceeds it.
+    now.completed = d.endedJobs();
+    now.submitted = d.m_store.claimed();
+    now.alive = q.alive();
+    now.busy = q.busy();
+    now.childCount = q.childCount();
+    now.pending = q.pending();
+    now.doneQueued = d.m_delivery.done().size();
+    now.failedQueued = d.m_delivery.failed().size();
+
+    const Counters before = std::exchange(m_shown, now);
+    QPointer<Pool> alive(&q);
+    // Each change signal carries the value just read; a slot may delete the pool.
+    auto announce = [&](auto oldValue, auto newValue, auto signal) {
+        if (alive && oldValue != newValue)
+            emit(q.*signal)(newValue);
+    };
+    announce(before.submitted, now.submitted, &Pool::submittedChanged);
+    announce(before.completed, now.completed, &Pool::completedChanged);
+    announce(before.pending, now.pending, &Pool::pendingChanged);
+    announce(before.busy, now.busy, &Pool::busyChanged);
+    announce(before.alive, now.alive, &Pool::aliveChanged);
+    announce(before.childCount, now.childCount, &Pool::childCountChanged);
+    announce(before.doneQueued, now.doneQueued, &Pool::doneCountChanged);
+    announce(before.failedQueued, now.failedQueued, &Pool::failedCountChanged);
+    if (!alive)
+        return;
+
+    // Idle: nothing pending or running, and nothing left for the signals to deliver.
+    const unsigned wanted = m_wakeup.wanted();
+    const bool undelivered = ((wanted & Wakeup::Results) && now.doneQueued > 0)
+            || ((wanted & Wakeup::Failures) && now.failedQueued > 0);
+    if (!d.isIdle() || undelivered) {
+        m_refreshTimer.start(kRefreshMs, &q); // keep progress moving while work runs
+        return;
+    }
+    if (now.submitted != m_idleAfter) {
+        m_idleAfter = now.submitted;
+        emit q.idle();
+    }
+}
+
+} // namespace FastThreadPool::detail

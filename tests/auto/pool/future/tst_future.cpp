@@ -1,0 +1,197 @@
+// Pool::submitFuture(): QFuture interop. Values, void, the original exception type,
+// cancellation, continuations in a QObject's thread; and what a job may do with QObjects
+// and a local event loop.
+#include <fastthreadpool/pool.h>
+
+#include "testsupport.h"
+
+#include <QtCore/qcoreapplication.h>
+#include <QtCore/qeventloop.h>
+#include <QtCore/qfuture.h>
+#include <QtCore/qthread.h>
+#include <QtCore/qtimer.h>
+#include <QtTest/qtest.h>
+
+#include <atomic>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+using FastThreadPool::Pool;
+using TestSupport::Gate;
+using TestSupport::GateOpener;
+using TestSupport::kWaitMs;
+using TestSupport::waitDeadline;
+
+namespace {
+//! An exception type of the application's own.
+struct TileError : std::runtime_error
+{
+    explicit TileError(int index) : std::runtime_error("tile failed"), tile(index) { }
+    int tile;
+};
+
+template <class T>
+bool waitFinished(const QFuture<T> &future)
+{
+    return QTest::qWaitFor([&] { return future.isFinished(); }, kWaitMs);
+}
+} // namespace
+
+class tst_Future : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void valueOfTheFunctionsOwnType();
+    void voidFunction();
+    void moveOnlyResultAndArguments();
+    void exceptionKeepsItsType();
+    void continuationRunsInTheContextsThread();
+    void cancelledFutureNeverRuns();
+    void droppedJobCancelsItsFuture();
+    void nothingReachesTheQueues();
+    void stoppedPoolThrows();
+    void nullFunctionThrows();
+    void jobMayUseQObjectsAndALocalEventLoop();
+};
+
+void tst_Future::valueOfTheFunctionsOwnType()
+{
+    Pool pool({.maxChildren = 2});
+    QFuture<std::string> future =
+            pool.submitFuture([](int n, char c) { return std::string(std::size_t(n), c); }, 3,
+                              'x');
+    QVERIFY(waitFinished(future));
+    QCOMPARE(future.result(), std::string("xxx"));
+}
+
+void tst_Future::voidFunction()
+{
+    Pool pool({.maxChildren = 2});
+    std::atomic<int> ran{0};
+    QFuture<void> future = pool.submitFuture([&ran] { ran.fetch_add(1); });
+    QVERIFY(waitFinished(future));
+    QVERIFY(!future.isCanceled());
+    QCOMPARE(ran.load(), 1);
+}
+
+void tst_Future::moveOnlyResultAndArguments()
+{
+    Pool pool({.maxChildren = 2});
+    auto future = pool.submitFuture(
+            [](std::unique_ptr<int> p) { return std::make_unique<int>(*p * 2); },
+            std::make_unique<int>(21));
+    QVERIFY(waitFinished(future));
+    QCOMPARE(*future.takeResult(), 42);
+}
+
+void tst_Future::exceptionKeepsItsType()
+{
+    Pool pool({.maxChildren = 2});
+    QFuture<int> future = pool.submitFuture([]() -> int { throw TileError(7); });
+    int caughtTile = -1;
+    QFuture<int> handled = future.onFailed([&](const TileError &error) {
+        caughtTile = error.tile;
+        return -1;
+    });
+    QVERIFY(waitFinished(handled));
+    QCOMPARE(handled.result(), -1);
+    QCOMPARE(caughtTile, 7);
+    QVERIFY_THROWS_EXCEPTION(TileError, future.waitForFinished());
+}
+
+void tst_Future::continuationRunsInTheContextsThread()
+{
+    Pool pool({.maxChildren = 2});
+    QThread *continuationThread = nullptr;
+    int value = 0;
+    QFuture<void> chain = pool.submitFuture([] { return 20; }).then(this, [&](int v) {
+        continuationThread = QThread::currentThread();
+        value = v + 1;
+    });
+    QVERIFY(waitFinished(chain));
+    QCOMPARE(value, 21);
+    QCOMPARE(continuationThread, thread());
+}
+
+void tst_Future::cancelledFutureNeverRuns()
+{
+    Gate gate;
+    Pool pool({.maxChildren = 1});
+    GateOpener opener(gate);
+    pool.submitDone(gate.job(), false);
+    QVERIFY(gate.waitEntered());
+    std::atomic<int> ran{0};
+    QFuture<int> future = pool.submitFuture([&ran] { return ran.fetch_add(1); });
+    future.cancel();
+    gate.open();
+    QVERIFY(pool.waitIdle(waitDeadline()));
+    QVERIFY(waitFinished(future));
+    QVERIFY(future.isCanceled());
+    QCOMPARE(ran.load(), 0);
+}
+
+void tst_Future::droppedJobCancelsItsFuture()
+{
+    Gate gate;
+    Pool pool({.maxChildren = 1});
+    GateOpener opener(gate);
+    pool.submitDone(gate.job(), false);
+    QVERIFY(gate.waitEntered());
+    QFuture<int> future = pool.submitFuture([] { return 1; });
+    QVERIFY(pool.cancelAll());
+    QVERIFY(waitFinished(future));
+    QVERIFY(future.isCanceled());
+}
+
+void tst_Future::nothingReachesTheQueues()
+{
+    Pool pool({.maxChildren = 2});
+    auto ok = pool.submitFuture([] { return 1; });
+    auto bad = pool.submitFuture([]() -> int { throw std::logic_error("no"); });
+    QVERIFY(pool.waitIdle(waitDeadline()));
+    QVERIFY(waitFinished(ok) && waitFinished(bad));
+    QVERIFY(pool.done().isEmpty());
+    QVERIFY(pool.failed().isEmpty());
+}
+
+void tst_Future::stoppedPoolThrows()
+{
+    Pool pool({.maxChildren = 1});
+    pool.shutdownChildren();
+    QVERIFY_THROWS_EXCEPTION(FastThreadPool::PoolStopped, pool.submitFuture([] { return 1; }));
+}
+
+void tst_Future::nullFunctionThrows()
+{
+    Pool pool({.maxChildren = 1});
+    int (*null)() = nullptr;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.submitFuture(null));
+}
+
+void tst_Future::jobMayUseQObjectsAndALocalEventLoop()
+{
+    // A job creates a QTimer and runs a local QEventLoop until it fires; the objects live
+    // in the worker and are destroyed there.
+    Pool pool({.maxChildren = 2});
+    QFuture<bool> future = pool.submitFuture([] {
+        QEventLoop loop;
+        QTimer timer;
+        bool fired = false;
+        QObject::connect(&timer, &QTimer::timeout, &loop, [&] {
+            fired = true;
+            loop.quit();
+        });
+        timer.setSingleShot(true);
+        timer.start(5);
+        loop.exec();
+        return fired && timer.thread() == QThread::currentThread()
+                && QThread::currentThread() != QCoreApplication::instance()->thread();
+    });
+    QVERIFY(waitFinished(future));
+    QVERIFY(future.result());
+}
+
+QTEST_GUILESS_MAIN(tst_Future)
+#include "tst_future.moc"
