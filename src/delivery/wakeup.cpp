@@ -1,5 +1,7 @@
 #include "delivery/wakeup.h"
 
+#include "core/barrier.h"
+
 #include <QtCore/qcoreapplication.h>
 
 namespace FastThreadPool::detail {
@@ -12,12 +14,10 @@ QEvent::Type Wakeup::eventType()
 
 void Wakeup::post() noexcept
 {
-    // seq_cst fence: the poker's "made visible" and its read of m_posted must not reorder
-    // against rearm()'s store and later look (a store-load pair on each side).
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    // relaxed, then acq_rel: most pokes find an event already posted and write nothing.
-    if (m_posted.load(std::memory_order_relaxed)
-        || m_posted.exchange(true, std::memory_order_acq_rel))
+    // The poker's "made visible" and its read of m_posted must not reorder against
+    // rearm()'s store and later look (a store-load pair on each side). Then acq_rel: most
+    // pokes find an event already posted and write nothing.
+    if (loadAfterBarrier(m_posted) != 0 || m_posted.exchange(1, std::memory_order_acq_rel) != 0)
         return;
     // Qt delivers it in the thread m_target lives in now (moveToThread moves it along);
     // ~QObject drops it if the target dies first.
@@ -26,9 +26,8 @@ void Wakeup::post() noexcept
 
 void Wakeup::rearm() noexcept
 {
-    m_posted.store(false, std::memory_order_relaxed); // relaxed: ordered by the fence below
-    // seq_cst fence: pairs with post()'s fence (see there).
-    std::atomic_thread_fence(std::memory_order_seq_cst);
+    m_posted.store(0, std::memory_order_relaxed); // relaxed: ordered by the barrier below
+    storeLoadBarrier(); // pairs with post()'s loadAfterBarrier()
 }
 
 } // namespace FastThreadPool::detail

@@ -56,7 +56,7 @@ private:
     QObject *const m_target;
     std::atomic<unsigned> m_wanted{0};
     // Its own line: every poke reads it while it is set; only post() and rearm() write it.
-    alignas(64) std::atomic<bool> m_posted{false};
+    alignas(64) std::atomic<int> m_posted{0}; // int: loadAfterBarrier() needs fetch_add
 };
 
 } // namespace FastThreadPool::detail

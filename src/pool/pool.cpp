@@ -10,9 +10,26 @@
 
 namespace FastThreadPool {
 
+namespace {
+//! The signals' types by the names moc and QML use: string-based connections, queued
+//! connections and QML bindings find them.
+void registerMetaTypes()
+{
+    static const bool registered = [] {
+        qRegisterMetaType<JobId>("FastThreadPool::JobId");
+        qRegisterMetaType<Result>("FastThreadPool::Result");
+        qRegisterMetaType<Failure>("FastThreadPool::Failure");
+        qRegisterMetaType<QList<Result>>("QList<FastThreadPool::Result>");
+        return true;
+    }();
+    Q_UNUSED(registered);
+}
+} // namespace
+
 Pool::Pool(PoolOptions options, QObject *parent)
     : QObject(parent), d(std::make_unique<detail::PoolPrivate>(*this, std::move(options)))
 {
+    registerMetaTypes();
     detail::Registry::instance().add(this);
     if (auto *app = QCoreApplication::instance(); app && !d->options.keepRunningOnQuit) {
         // A quitting application must not wait for a long queue: pending jobs are left

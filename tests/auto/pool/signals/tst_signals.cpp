@@ -81,6 +81,7 @@ private slots:
     void receiverDestroyedWithResultsPosted();
     void slotMayDeleteThePool();
     void moveToThreadMovesDelivery();
+    void signalTypesWorkByNameAndAcrossThreads();
 };
 
 void tst_Signals::resultsArriveInThePoolsThread()
@@ -382,6 +383,47 @@ void tst_Signals::moveToThreadMovesDelivery()
     QObject context;
     context.moveToThread(&thread);
     QMetaObject::invokeMethod(&context, [pool] { delete pool; }, Qt::BlockingQueuedConnection);
+    thread.quit();
+    QVERIFY(thread.wait(kWaitMs));
+}
+
+void tst_Signals::signalTypesWorkByNameAndAcrossThreads()
+{
+    // The signals' types are registered by the names moc gives them (what string-based
+    // connections and QML look up), and queued connections to another thread carry them.
+    class Receiver : public QObject
+    {
+    public:
+        std::atomic<int> failures{0};
+        std::atomic<int> batches{0};
+        void onFailed(FastThreadPool::JobId, const FastThreadPool::Failure &f)
+        {
+            if (f.message == QLatin1String("queued"))
+                failures.fetch_add(1);
+        }
+        void onResults(const QList<FastThreadPool::Result> &) { batches.fetch_add(1); }
+    };
+    Pool pool({.maxChildren = 1});
+    QVERIFY(QMetaType::fromName("FastThreadPool::JobId").isValid());
+    QVERIFY(QMetaType::fromName("FastThreadPool::Failure").isValid());
+    QThread thread;
+    thread.start();
+    Receiver receiver;
+    receiver.moveToThread(&thread);
+    const QMetaMethod failed = pool.metaObject()->method(pool.metaObject()->indexOfSignal(
+            "jobFailed(FastThreadPool::JobId,FastThreadPool::Failure)"));
+    const QMetaMethod results = pool.metaObject()->method(
+            pool.metaObject()->indexOfSignal("resultsReady(QList<FastThreadPool::Result>)"));
+    QVERIFY(failed.isValid() && results.isValid());
+    QVERIFY(connect(&pool, &Pool::jobFailed, &receiver, &Receiver::onFailed,
+                    Qt::QueuedConnection));
+    QVERIFY(connect(&pool, &Pool::resultsReady, &receiver, &Receiver::onResults,
+                    Qt::QueuedConnection));
+    pool.submit([]() -> int { throw std::runtime_error("queued"); });
+    pool.submit([] { return 1; });
+    QVERIFY(QTest::qWaitFor(
+            [&] { return receiver.failures.load() == 1 && receiver.batches.load() >= 1; },
+            kWaitMs));
     thread.quit();
     QVERIFY(thread.wait(kWaitMs));
 }
