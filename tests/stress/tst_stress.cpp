@@ -1,11 +1,13 @@
 // Random interleavings of submit / submitFirst / submitDone / cancel / cancelAll / map /
 // shutdown from four threads against fresh pools, until at least FASTTHREADPOOL_STRESS_JOBS
-// jobs were submitted. Every job carries a witness: its closure must be destroyed exactly
+// jobs were submitted. In some rounds the results and failures come as signals to the test
+// thread, which runs its event loop meanwhile, instead of through the queues. Every job carries a witness: its closure must be destroyed exactly
 // once, it runs at most once, never after a successful cancel or a refused submit, and
 // every result and failure it produced is found exactly once. Print the seed; set
 // FASTTHREADPOOL_STRESS_SEED to replay one.
 #include <fastthreadpool/pool.h>
 
+#include <QtCore/qcoreapplication.h>
 #include <QtCore/qdebug.h>
 #include <QtCore/qelapsedtimer.h>
 #include <QtTest/qtest.h>
@@ -124,6 +126,7 @@ int tst_Stress::round(std::uint64_t seed, int ops)
     const bool soonShutdown = setup() % 4 == 0;   // a thread calls shutdown(soon) midway
     const bool plainShutdown = setup() % 4 == 1; // ... or a graceful shutdown()
     const int doneMax = setup() % 3 == 0 ? 64 : 0;
+    const bool viaSignals = setup() % 4 == 2; // results reach this thread as signals
     const std::size_t capacity = std::size_t(kThreads) * std::size_t(ops) * 4;
 
     Ledger ledger(capacity);
@@ -139,6 +142,16 @@ int tst_Stress::round(std::uint64_t seed, int ops)
     std::atomic<bool> draining{doneMax > 0};
     std::mutex takenMutex;
     QList<Result> taken;
+    QList<Failure> signalledFailures;
+    if (viaSignals) {
+        QObject::connect(pool.get(), &Pool::resultReady, pool.get(),
+                         [&](JobId id, const QVariant &value) {
+                             std::lock_guard lock(takenMutex);
+                             taken.append(Result{id, value});
+                         });
+        QObject::connect(pool.get(), &Pool::jobFailed, pool.get(),
+                         [&](JobId, const Failure &failure) { signalledFailures.append(failure); });
+    }
     std::thread drainer([&] {
         while (draining.load()) {
             if (auto result = pool->done().take(QDeadlineTimer(5ms))) {
@@ -159,8 +172,14 @@ int tst_Stress::round(std::uint64_t seed, int ops)
     };
 
     std::vector<std::thread> threads;
+    std::atomic<int> threadsDone{0};
     for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&, t] {
+            struct Done
+            {
+                std::atomic<int> &count;
+                ~Done() { count.fetch_add(1); }
+            } done{threadsDone};
             std::mt19937_64 random(seed * 7919 + std::uint64_t(t));
             for (int op = 0; op < ops; ++op) {
                 const int dice = int(random() % 1000);
@@ -218,6 +237,11 @@ int tst_Stress::round(std::uint64_t seed, int ops)
             }
         });
     }
+    if (viaSignals) {
+        // The receiving thread keeps its event loop running while the others work.
+        while (threadsDone.load() < kThreads)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    }
     for (auto &thread : threads)
         thread.join();
 
@@ -227,6 +251,13 @@ int tst_Stress::round(std::uint64_t seed, int ops)
         return 0;
     draining.store(false);
     drainer.join();
+    if (viaSignals) {
+        // Everything queued now is delivered by the events posted for it.
+        QDeadlineTimer deadline(120s);
+        while ((!pool->done().isEmpty() || !pool->failed().isEmpty()) && !deadline.hasExpired())
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        [&] { QVERIFY(!deadline.hasExpired()); }();
+    }
 
     // Quiescent: the semaphores equal the queue lengths.
     [&] {
@@ -236,7 +267,7 @@ int tst_Stress::round(std::uint64_t seed, int ops)
             QCOMPARE(pool->pending(), 0);
     }();
     const QList<Result> results = taken + pool->done().takeAll();
-    const QList<Failure> failures = pool->failed().takeAll();
+    const QList<Failure> failures = signalledFailures + pool->failed().takeAll();
     pool->clear();   // drops what a soon-shutdown left pending
     pool.reset();    // the destructor must not run anything else
     const int submitted = std::min(ledger.next.load(), int(capacity));
