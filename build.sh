@@ -81,6 +81,7 @@ benchmark)
     shift
     build build
     ./build/tests/benchmarks/fastthreadpool_benchmarks "$@"
+    ./build/tests/benchmarks/fastthreadpool_delivery "$@"
     ;;
 *)
     sed -n '2,9p' "$0"

@@ -31,10 +31,15 @@ public:
     {
         return m_wanted.load(std::memory_order_relaxed); // relaxed: see poke()
     }
+    void addWanted(unsigned bits) noexcept
+    {
+        // relaxed: as setWanted().
+        m_wanted.fetch_or(bits, std::memory_order_relaxed);
+    }
     void setWanted(unsigned bits) noexcept
     {
         // relaxed: a connection made concurrently with a result may miss that one result's
-        // poke; the receiver pokes itself once after setting it (see Pool::connectNotify).
+        // poke; a post() follows every connection (see SignalPump::signalConnected()).
         m_wanted.store(bits, std::memory_order_relaxed);
     }
 

@@ -277,14 +277,12 @@ void Pool::timerEvent(QTimerEvent *event)
 
 void Pool::connectNotify(const QMetaMethod &signal)
 {
-    Q_UNUSED(signal);
-    d->m_signals.connectionsChanged();
+    d->m_signals.signalConnected(signal);
 }
 
 void Pool::disconnectNotify(const QMetaMethod &signal)
 {
-    Q_UNUSED(signal);
-    d->m_signals.connectionsChanged();
+    d->m_signals.signalDisconnected(signal);
 }
 
 QDebug operator<<(QDebug debug, const Pool &pool)

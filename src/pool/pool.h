@@ -367,8 +367,11 @@ public:
         Nothing reaches done() or failed(). Cancelling the future before the job starts
         means the function never runs (the job ends when a worker reaches it); the future
         of a job dropped by cancel(), cancelAll(), shutdown(soon) or clear() is cancelled.
-        Chain with `.then(context, ...)` to continue in a QObject's thread. Throws as
-        submit(). Any thread.
+        Chain with `.then(context, ...)` to continue in a QObject's thread, but see
+        submitThen(): with Qt 6.4, attaching a continuation while the job may finish can run
+        the continuation twice and crash (QFutureInterfaceBase::setContinuation runs it when
+        the future has just finished and stores it anyway; QtConcurrent::run() has the same
+        race). Throws as submit(). Any thread.
     */
     template <class F, class... Args>
     auto submitFuture(F &&fn, Args &&...args)
@@ -379,6 +382,28 @@ public:
         submitTask(detail::Task::make(std::move(job)), detail::Placement::Tail,
                    "Pool::submitFuture");
         return future;
+    }
+
+    /*!
+        Runs fn() on the pool and then(value) (or then() for void) in the thread of
+        `context`, and returns the continuation's QFuture. The continuation is attached
+        before the job is queued, so no Qt version runs it twice (see submitFuture()). As
+        with QFuture::then(context, ...): nothing runs if `context` is destroyed first, and
+        an exception from fn() skips then() and reaches the returned future as itself.
+        Throws as submit(), and std::invalid_argument for a null context. Any thread.
+    */
+    template <class F, class Then>
+    auto submitThen(QObject *context, F &&fn, Then &&then)
+    {
+        detail::requireCallable(fn, "Pool::submitThen", "the function");
+        detail::requireCallable(then, "Pool::submitThen", "the continuation");
+        if (!context)
+            throw std::invalid_argument("Pool::submitThen: the context object is null");
+        auto job = detail::makeFutureJob(std::forward<F>(fn));
+        auto continued = job.future().then(context, std::forward<Then>(then));
+        submitTask(detail::Task::make(std::move(job)), detail::Placement::Tail,
+                   "Pool::submitThen");
+        return continued;
     }
 
 Q_SIGNALS:

@@ -24,6 +24,27 @@ bool SignalPump::connected(Signal signal) const
     return q.isSignalConnected(QMetaMethod::fromSignal(signal));
 }
 
+unsigned SignalPump::wantOf(const QMetaMethod &signal)
+{
+    // Comparing QMetaMethods touches no QObject: allowed where connectNotify() runs.
+    if (signal == QMetaMethod::fromSignal(&Pool::resultReady)
+        || signal == QMetaMethod::fromSignal(&Pool::resultsReady))
+        return Wakeup::Results;
+    if (signal == QMetaMethod::fromSignal(&Pool::jobFailed))
+        return Wakeup::Failures;
+    if (signal == QMetaMethod::fromSignal(&Pool::aliveChanged)
+        || signal == QMetaMethod::fromSignal(&Pool::busyChanged)
+        || signal == QMetaMethod::fromSignal(&Pool::childCountChanged)
+        || signal == QMetaMethod::fromSignal(&Pool::pendingChanged)
+        || signal == QMetaMethod::fromSignal(&Pool::doneCountChanged)
+        || signal == QMetaMethod::fromSignal(&Pool::failedCountChanged)
+        || signal == QMetaMethod::fromSignal(&Pool::submittedChanged)
+        || signal == QMetaMethod::fromSignal(&Pool::completedChanged)
+        || signal == QMetaMethod::fromSignal(&Pool::idle))
+        return Wakeup::Counters;
+    return 0;
+}
+
 unsigned SignalPump::connectedWants() const
 {
     unsigned wanted = 0;
@@ -40,20 +61,39 @@ unsigned SignalPump::connectedWants() const
     return wanted;
 }
 
-void SignalPump::connectionsChanged()
+void SignalPump::signalConnected(const QMetaMethod &signal)
 {
-    const unsigned wanted = connectedWants();
-    m_wakeup.setWanted(wanted);
-    if (wanted)
+    if (const unsigned want = wantOf(signal)) {
+        m_wakeup.addWanted(want); // workers post for it from now on
+        // A look the pool's thread takes concurrently may have missed the connection and
+        // overwrite the bit: it looks again at the event posted here.
+        m_recheck.store(true, std::memory_order_release); // release: before the post
         m_wakeup.post(); // what arrived before the connection, or during it, is delivered
+    }
+}
+
+void SignalPump::signalDisconnected(const QMetaMethod &signal)
+{
+    if (wantOf(signal)) {
+        // Looked at in the pool's thread: here Qt may hold its own lock (and a destroyed
+        // receiver is still counted as connected).
+        m_recheck.store(true, std::memory_order_release); // release: before the post
+        m_wakeup.post();
+    }
+}
+
+unsigned SignalPump::currentWants()
+{
+    // acquire: pairs with signalDisconnected().
+    if (m_recheck.exchange(false, std::memory_order_acquire))
+        m_wakeup.setWanted(connectedWants());
+    return m_wakeup.wanted();
 }
 
 void SignalPump::onWakeup(PoolPrivate &d)
 {
     m_wakeup.rearm();
-    // Looked at again: a destroyed receiver disconnects without telling the pool.
-    const unsigned wanted = connectedWants();
-    m_wakeup.setWanted(wanted);
+    const unsigned wanted = currentWants();
     QPointer<Pool> alive(&q); // a slot may delete the pool
     QElapsedTimer clock;
     clock.start();
@@ -70,12 +110,16 @@ bool SignalPump::drain(PoolPrivate &d, unsigned wanted, const QElapsedTimer &clo
 {
     // An entry is taken only while a receiver is connected, so none is taken for nobody:
     // a slot may disconnect the last receiver (or destroy it, or the pool) at any emission.
+    // `wanted` is what was connected when the event arrived.
     QPointer<Pool> alive(&q);
     const bool batches = connected(&Pool::resultsReady);
+    // Whether a receiver is still there, cheaply: a slot that disconnects one (or
+    // destroys it) makes disconnectNotify() raise m_recheck.
+    auto stillWanted = [this](unsigned want) { return (currentWants() & want) != 0; };
     for (;;) {
         int emitted = 0;
         if (wanted & Wakeup::Failures) {
-            for (; emitted < kChunk && connected(&Pool::jobFailed); ++emitted) {
+            for (; emitted < kChunk && stillWanted(Wakeup::Failures); ++emitted) {
                 std::optional<Failure> failure = d.m_delivery.failed().tryTake();
                 if (!failure)
                     break;
@@ -99,7 +143,7 @@ bool SignalPump::drain(PoolPrivate &d, unsigned wanted, const QElapsedTimer &clo
                 return false;
             emitted += int(results.size());
         } else if (wanted & Wakeup::Results) {
-            for (int n = 0; n < kChunk && connected(&Pool::resultReady); ++n, ++emitted) {
+            for (int n = 0; n < kChunk && stillWanted(Wakeup::Results); ++n, ++emitted) {
                 std::optional<Result> result = d.m_delivery.done().tryTake();
                 if (!result)
                     break;

@@ -8,7 +8,9 @@
 
 #include <QtCore/qbasictimer.h>
 #include <QtCore/qelapsedtimer.h>
+#include <QtCore/qmetaobject.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 
@@ -28,8 +30,10 @@ public:
     Wakeup &wakeup() noexcept { return m_wakeup; }
     void poke(unsigned what) noexcept { m_wakeup.poke(what); }
 
-    //! Any thread: a signal of the pool was connected or disconnected.
-    void connectionsChanged();
+    //! Any thread, from Pool::connectNotify()/disconnectNotify(), where Qt may hold its own
+    //! lock: neither calls back into the QObject.
+    void signalConnected(const QMetaMethod &signal);
+    void signalDisconnected(const QMetaMethod &signal);
     //! The pool's thread: the posted event arrived.
     void onWakeup(PoolPrivate &d);
     //! The pool's thread: a timer event; true if it was the pump's.
@@ -53,8 +57,12 @@ private:
         quint64 completed = 0;
     };
 
-    //! What the connected signals want (Wakeup::Want bits).
+    //! The Wakeup::Want bit a signal belongs to (0: none).
+    static unsigned wantOf(const QMetaMethod &signal);
+    //! What the connected signals want (asks the QObject: only outside connectNotify()).
     unsigned connectedWants() const;
+    //! The wants, looked at again if a signal was disconnected since the last look.
+    unsigned currentWants();
     //! Emits queued entries until both are empty (false) or the slice is used (true).
     bool drain(PoolPrivate &d, unsigned wanted, const QElapsedTimer &clock);
     template <class Signal>
@@ -64,6 +72,7 @@ private:
 
     Pool &q;
     Wakeup m_wakeup;
+    std::atomic<bool> m_recheck{false}; // a disconnect happened: ask the QObject again
     // Only the pool's thread touches what follows.
     Counters m_shown;
     quint64 m_idleAfter = 0; // submitted count when idle() was last emitted

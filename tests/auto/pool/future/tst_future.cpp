@@ -48,6 +48,10 @@ private slots:
     void moveOnlyResultAndArguments();
     void exceptionKeepsItsType();
     void continuationRunsInTheContextsThread();
+    void submitThenContinuesInTheContextsThread();
+    void submitThenPassesExceptionsOn();
+    void submitThenManyJobs();
+    void submitThenNullContextThrows();
     void cancelledFutureNeverRuns();
     void droppedJobCancelsItsFuture();
     void nothingReachesTheQueues();
@@ -103,16 +107,85 @@ void tst_Future::exceptionKeepsItsType()
 
 void tst_Future::continuationRunsInTheContextsThread()
 {
+    // The job is held until the continuation is attached: Qt 6.4 may run a continuation
+    // twice when it is attached just as the future finishes (see Pool::submitThen()).
+    Gate gate;
     Pool pool({.maxChildren = 2});
+    GateOpener opener(gate);
     QThread *continuationThread = nullptr;
     int value = 0;
-    QFuture<void> chain = pool.submitFuture([] { return 20; }).then(this, [&](int v) {
-        continuationThread = QThread::currentThread();
-        value = v + 1;
-    });
+    QFuture<void> chain = pool.submitFuture([&gate] {
+                                  gate.pass();
+                                  return 20;
+                              })
+                                  .then(this, [&](int v) {
+                                      continuationThread = QThread::currentThread();
+                                      value = v + 1;
+                                  });
+    gate.open();
     QVERIFY(waitFinished(chain));
     QCOMPARE(value, 21);
     QCOMPARE(continuationThread, thread());
+}
+
+void tst_Future::submitThenContinuesInTheContextsThread()
+{
+    Pool pool({.maxChildren = 2});
+    QThread *jobThread = nullptr;
+    QThread *continuationThread = nullptr;
+    QFuture<int> chain = pool.submitThen(
+            this,
+            [&jobThread] {
+                jobThread = QThread::currentThread();
+                return 20;
+            },
+            [&](int v) {
+                continuationThread = QThread::currentThread();
+                return v + 1;
+            });
+    QVERIFY(waitFinished(chain));
+    QCOMPARE(chain.result(), 21);
+    QCOMPARE(continuationThread, thread());
+    QVERIFY(jobThread != thread());
+}
+
+void tst_Future::submitThenPassesExceptionsOn()
+{
+    Pool pool({.maxChildren = 2});
+    bool continued = false;
+    QFuture<void> chain = pool.submitThen(
+            this, []() -> int { throw TileError(3); }, [&](int) { continued = true; });
+    QVERIFY(waitFinished(chain));
+    QVERIFY(!continued);
+    QVERIFY_THROWS_EXCEPTION(TileError, chain.waitForFinished());
+}
+
+void tst_Future::submitThenManyJobs()
+{
+    // Many jobs finishing while their continuations are set up: each continuation runs
+    // exactly once, in this thread.
+    constexpr int kJobs = 20000;
+    Pool pool({.maxChildren = 2});
+    int continued = 0;
+    qint64 sum = 0;
+    for (int i = 0; i < kJobs; ++i) {
+        pool.submitThen(
+                this, [i] { return i; },
+                [&](int v) {
+                    ++continued;
+                    sum += v;
+                });
+    }
+    QVERIFY(QTest::qWaitFor([&] { return continued == kJobs; }, 60000));
+    QCOMPARE(sum, qint64(kJobs) * (kJobs - 1) / 2);
+    QVERIFY(!QTest::qWaitFor([&] { return continued > kJobs; }, 50));
+}
+
+void tst_Future::submitThenNullContextThrows()
+{
+    Pool pool({.maxChildren = 1});
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             pool.submitThen(nullptr, [] { return 1; }, [](int) { }));
 }
 
 void tst_Future::cancelledFutureNeverRuns()

@@ -79,6 +79,8 @@ private slots:
     void countingPropertiesFollowTheWork();
     void poolDestroyedWithResultsPosted();
     void receiverDestroyedWithResultsPosted();
+    void disconnectingStopsDelivery();
+    void slotMayDisconnectItself();
     void slotMayDeleteThePool();
     void moveToThreadMovesDelivery();
     void signalTypesWorkByNameAndAcrossThreads();
@@ -343,6 +345,44 @@ void tst_Signals::receiverDestroyedWithResultsPosted()
     QCoreApplication::processEvents();
     QCOMPARE(results, 0);
     QCOMPARE(pool.done().size(), 1000); // nothing lost: the results stay in the queue
+}
+
+void tst_Signals::disconnectingStopsDelivery()
+{
+    Pool pool({.maxChildren = 2});
+    int results = 0;
+    const auto connection = connect(&pool, &Pool::resultReady, this, [&] { ++results; });
+    for (int i = 0; i < 100; ++i)
+        pool.submit([] { return 1; });
+    QVERIFY(QTest::qWaitFor([&] { return results == 100; }, kWaitMs));
+    QVERIFY(disconnect(connection));
+    for (int i = 0; i < 100; ++i)
+        pool.submit([] { return 1; });
+    QVERIFY(pool.waitIdle(waitDeadline()));
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
+    QCOMPARE(results, 100);
+    QCOMPARE(pool.done().size(), 100); // back to the queue's rule
+}
+
+void tst_Signals::slotMayDisconnectItself()
+{
+    // The slot disconnects after 10 results: the others stay in the queue, none is lost.
+    Pool pool({.maxChildren = 2});
+    int results = 0;
+    QMetaObject::Connection connection;
+    connection = connect(&pool, &Pool::resultReady, this, [&] {
+        if (++results == 10)
+            disconnect(connection);
+    });
+    for (int i = 0; i < 1000; ++i)
+        pool.submit([] { return 1; });
+    QVERIFY(pool.waitIdle(waitDeadline()));
+    QVERIFY(QTest::qWaitFor([&] { return results == 10 && pool.done().size() == 990; },
+                            kWaitMs));
+    QCoreApplication::processEvents();
+    QCOMPARE(results, 10);
+    QCOMPARE(pool.done().size(), 990);
 }
 
 void tst_Signals::slotMayDeleteThePool()
