@@ -84,8 +84,10 @@ void SignalPump::signalDisconnected(const QMetaMethod &signal)
 
 unsigned SignalPump::currentWants()
 {
-    // acquire: pairs with signalDisconnected().
-    if (m_recheck.exchange(false, std::memory_order_acquire))
+    // acquire: pairs with signalConnected()/signalDisconnected(). Loaded first: this runs
+    // per emitted entry, and an exchange would write the line every time.
+    if (m_recheck.load(std::memory_order_acquire)
+        && m_recheck.exchange(false, std::memory_order_acquire))
         m_wakeup.setWanted(connectedWants());
     return m_wakeup.wanted();
 }
