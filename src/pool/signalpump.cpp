@@ -183,8 +183,13 @@ bool SignalPump::onTimer(PoolPrivate &d, int timerId)
 void SignalPump::refreshNow(PoolPrivate &d)
 {
     m_lastRefresh.start();
+    // Idleness first, everything else after it: a job queues its results and counts as
+    // ended before the pool can look idle, so what is read next includes all of them.
+    // The submitted count read before it is the stretch of work an idle() would close.
+    const quint64 submittedBefore = d.m_store.claimed();
+    const bool idleNow = d.isIdle();
     Counters now;
-    // Completed first: it only grows, and with submitted read after it never exceeds it.
+    // Completed before submitted: both only grow, so completed never exceeds submitted.
     now.completed = d.endedJobs();
     now.submitted = d.m_store.claimed();
     now.alive = q.alive();
@@ -216,12 +221,12 @@ void SignalPump::refreshNow(PoolPrivate &d)
     const unsigned wanted = m_wakeup.wanted();
     const bool undelivered = ((wanted & Wakeup::Results) && now.doneQueued > 0)
             || ((wanted & Wakeup::Failures) && now.failedQueued > 0);
-    if (!d.isIdle() || undelivered) {
+    if (!idleNow || undelivered) {
         m_refreshTimer.start(kRefreshMs, &q); // keep progress moving while work runs
         return;
     }
-    if (now.submitted != m_idleAfter) {
-        m_idleAfter = now.submitted;
+    if (submittedBefore != m_idleAfter) {
+        m_idleAfter = submittedBefore;
         emit q.idle();
     }
 }
