@@ -14,7 +14,8 @@ packages=(
     cmake g++ make pkg-config
     qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools
     qml6-module-qttest qml6-module-qtquick qml6-module-qtquick-window qml6-module-qtqml
-    qml6-module-qtqml-models qml6-module-qtquick-controls qml6-module-qtquick-layouts
+    qml6-module-qtqml-models qml6-module-qtqml-workerscript qml6-module-qtquick-controls
+    qml6-module-qtquick-layouts
     qml6-module-qtquick-templates
     libtbb-dev libboost-dev libbenchmark-dev
     libgl-dev xvfb valgrind
@@ -82,6 +83,7 @@ benchmark)
     build build
     ./build/tests/benchmarks/fastthreadpool_benchmarks "$@"
     ./build/tests/benchmarks/fastthreadpool_delivery "$@"
+    ./build/tests/benchmarks/fastthreadpool_qmljobs "$@"
     ;;
 *)
     sed -n '2,9p' "$0"
