@@ -300,7 +300,9 @@ void tst_Timers::submitLaterIsListedInDelayedUntilItFires()
     const Stopwatch watch;
     const TimerId id = pool.submitLater(200ms, runs.job());
     QVERIFY(id);
-    QCOMPARE(pool.delayed(), QList<TimerId>{id});
+    const QList<TimerId> listed = pool.delayed();
+    if (watch.elapsed() < 150) // a loaded machine (or a sanitizer) may take longer
+        QCOMPARE(listed, QList<TimerId>{id});
     QVERIFY(pool.scheduled().isEmpty());
 
     // Half way: not due, so still listed (looked at before the clock, so it cannot be late).
@@ -341,8 +343,12 @@ void tst_Timers::submitLaterRunGoesAheadOfQueuedJobs()
     QVERIFY(gate.waitEntered()); // the one child is held from here on
     const JobId a = pool.submit(record(u'A'));
     const JobId b = pool.submit(record(u'B'));
+    QElapsedTimer sinceSubmit;
+    sinceSubmit.start();
     const TimerId timer = pool.submitLater(200ms, record(u'T'));
-    QCOMPARE(pool.delayed(), QList<TimerId>{timer});
+    const QList<TimerId> listed = pool.delayed();
+    if (sinceSubmit.elapsed() < 150) // a loaded machine (or a sanitizer) may take longer
+        QCOMPARE(listed, QList<TimerId>{timer});
 
     // The timer fires while the child is held.
     QVERIFY(QTest::qWaitFor([&] { return pool.delayed().isEmpty(); }, kWaitMs));
