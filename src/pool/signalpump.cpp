@@ -7,6 +7,7 @@
 #include <QtCore/qmetaobject.h>
 #include <QtCore/qpointer.h>
 
+#include <array>
 #include <optional>
 
 namespace FastThreadPool::detail {
@@ -18,46 +19,51 @@ constexpr int kChunk = 64;
 
 SignalPump::SignalPump(Pool &pool) : q(pool), m_wakeup(&pool) { }
 
-template <class Signal>
-bool SignalPump::connected(Signal signal) const
+namespace {
+struct SignalWant
 {
-    return q.isSignalConnected(QMetaMethod::fromSignal(signal));
+    QMetaMethod signal;
+    unsigned want;
+};
+
+//! Every signal the pump serves, with the Wakeup::Want bit it needs.
+const std::array<SignalWant, 12> &signalWants()
+{
+    static const std::array<SignalWant, 12> table{{
+            {QMetaMethod::fromSignal(&Pool::resultReady), Wakeup::Results},
+            {QMetaMethod::fromSignal(&Pool::resultsReady), Wakeup::Results},
+            {QMetaMethod::fromSignal(&Pool::jobFailed), Wakeup::Failures},
+            {QMetaMethod::fromSignal(&Pool::idle), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::aliveChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::busyChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::childCountChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::pendingChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::doneCountChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::failedCountChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::submittedChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::completedChanged), Wakeup::Counters},
+    }};
+    return table;
 }
+} // namespace
 
 unsigned SignalPump::wantOf(const QMetaMethod &signal)
 {
     // Comparing QMetaMethods touches no QObject: allowed where connectNotify() runs.
-    if (signal == QMetaMethod::fromSignal(&Pool::resultReady)
-        || signal == QMetaMethod::fromSignal(&Pool::resultsReady))
-        return Wakeup::Results;
-    if (signal == QMetaMethod::fromSignal(&Pool::jobFailed))
-        return Wakeup::Failures;
-    if (signal == QMetaMethod::fromSignal(&Pool::aliveChanged)
-        || signal == QMetaMethod::fromSignal(&Pool::busyChanged)
-        || signal == QMetaMethod::fromSignal(&Pool::childCountChanged)
-        || signal == QMetaMethod::fromSignal(&Pool::pendingChanged)
-        || signal == QMetaMethod::fromSignal(&Pool::doneCountChanged)
-        || signal == QMetaMethod::fromSignal(&Pool::failedCountChanged)
-        || signal == QMetaMethod::fromSignal(&Pool::submittedChanged)
-        || signal == QMetaMethod::fromSignal(&Pool::completedChanged)
-        || signal == QMetaMethod::fromSignal(&Pool::idle))
-        return Wakeup::Counters;
+    for (const SignalWant &entry : signalWants()) {
+        if (entry.signal == signal)
+            return entry.want;
+    }
     return 0;
 }
 
 unsigned SignalPump::connectedWants() const
 {
     unsigned wanted = 0;
-    if (connected(&Pool::resultReady) || connected(&Pool::resultsReady))
-        wanted |= Wakeup::Results;
-    if (connected(&Pool::jobFailed))
-        wanted |= Wakeup::Failures;
-    if (connected(&Pool::aliveChanged) || connected(&Pool::busyChanged)
-        || connected(&Pool::childCountChanged) || connected(&Pool::pendingChanged)
-        || connected(&Pool::doneCountChanged) || connected(&Pool::failedCountChanged)
-        || connected(&Pool::submittedChanged) || connected(&Pool::completedChanged)
-        || connected(&Pool::idle))
-        wanted |= Wakeup::Counters;
+    for (const SignalWant &entry : signalWants()) {
+        if (!(wanted & entry.want) && q.isSignalConnected(entry.signal))
+            wanted |= entry.want;
+    }
     return wanted;
 }
 
@@ -114,7 +120,7 @@ bool SignalPump::drain(PoolPrivate &d, unsigned wanted, const QElapsedTimer &clo
     // a slot may disconnect the last receiver (or destroy it, or the pool) at any emission.
     // `wanted` is what was connected when the event arrived.
     QPointer<Pool> alive(&q);
-    const bool batches = connected(&Pool::resultsReady);
+    const bool batches = q.isSignalConnected(QMetaMethod::fromSignal(&Pool::resultsReady));
     // Whether a receiver is still there, cheaply: a slot that disconnects one (or
     // destroys it) makes disconnectNotify() raise m_recheck.
     auto stillWanted = [this](unsigned want) { return (currentWants() & want) != 0; };

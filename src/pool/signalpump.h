@@ -65,8 +65,6 @@ private:
     unsigned currentWants();
     //! Emits queued entries until both are empty (false) or the slice is used (true).
     bool drain(PoolPrivate &d, unsigned wanted, const QElapsedTimer &clock);
-    template <class Signal>
-    bool connected(Signal signal) const;
     void refresh(PoolPrivate &d);
     void refreshNow(PoolPrivate &d);
 
