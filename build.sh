@@ -68,7 +68,7 @@ sanitizers)
     export UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1"
     common=(-DFASTTHREADPOOL_BUILD_EXAMPLES=OFF -DFASTTHREADPOOL_BUILD_BENCHMARKS=OFF
             -DFASTTHREADPOOL_STRESS_JOBS=500000)
-    build build-tsan -DFASTTHREADPOOL_SANITIZE=thread "${common[@]}"
+    build build-tsan -DFASTTHREADPOOL_SANITIZE=thread -DFASTTHREADPOOL_BUILD_QML=OFF "${common[@]}"
     # The 'qt' and 'qml' tests hand objects between threads through Qt's event queue,
     # QFuture and moveToThread, whose locking TSan cannot see (Qt is not instrumented):
     # it reports every such handoff. They run under ASan+UBSan below; what crosses threads

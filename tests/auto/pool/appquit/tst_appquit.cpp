@@ -64,10 +64,10 @@ void tst_AppQuit::quitLeavesTheQueueAndDestructionWaitsOnlyForRunningJobs()
 
 void tst_AppQuit::keepRunningOnQuitIgnoresIt()
 {
+    std::atomic<int> ran{0};
     Pool pool({.maxChildren = 1, .keepRunningOnQuit = true});
     runAndQuit();
     QVERIFY(!pool.isShutdown());
-    std::atomic<int> ran{0};
     pool.submitDone([&ran] { ran.fetch_add(1); }, false);
     QVERIFY(pool.waitIdle(waitDeadline()));
     QCOMPARE(ran.load(), 1);

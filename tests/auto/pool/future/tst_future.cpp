@@ -72,8 +72,8 @@ void tst_Future::valueOfTheFunctionsOwnType()
 
 void tst_Future::voidFunction()
 {
-    Pool pool({.maxChildren = 2});
     std::atomic<int> ran{0};
+    Pool pool({.maxChildren = 2});
     QFuture<void> future = pool.submitFuture([&ran] { ran.fetch_add(1); });
     QVERIFY(waitFinished(future));
     QVERIFY(!future.isCanceled());
@@ -111,6 +111,7 @@ void tst_Future::continuationRunsInTheContextsThread()
     // twice when it is attached just as the future finishes (see Pool::submitThen()).
     Gate gate;
     Pool pool({.maxChildren = 2});
+    QObject context; // continuations run here; none runs after it is gone
     GateOpener opener(gate);
     QThread *continuationThread = nullptr;
     int value = 0;
@@ -118,23 +119,24 @@ void tst_Future::continuationRunsInTheContextsThread()
                                   gate.pass();
                                   return 20;
                               })
-                                  .then(this, [&](int v) {
+                                  .then(&context, [&](int v) {
                                       continuationThread = QThread::currentThread();
                                       value = v + 1;
                                   });
     gate.open();
     QVERIFY(waitFinished(chain));
     QCOMPARE(value, 21);
-    QCOMPARE(continuationThread, thread());
+    QCOMPARE(continuationThread, QThread::currentThread());
 }
 
 void tst_Future::submitThenContinuesInTheContextsThread()
 {
-    Pool pool({.maxChildren = 2});
-    QThread *jobThread = nullptr;
+    QThread *jobThread = nullptr; // before the pool: its jobs end before this does
     QThread *continuationThread = nullptr;
+    Pool pool({.maxChildren = 2});
+    QObject context; // continuations run here; none runs after it is gone
     QFuture<int> chain = pool.submitThen(
-            this,
+            &context,
             [&jobThread] {
                 jobThread = QThread::currentThread();
                 return 20;
@@ -145,16 +147,17 @@ void tst_Future::submitThenContinuesInTheContextsThread()
             });
     QVERIFY(waitFinished(chain));
     QCOMPARE(chain.result(), 21);
-    QCOMPARE(continuationThread, thread());
+    QCOMPARE(continuationThread, QThread::currentThread());
     QVERIFY(jobThread != thread());
 }
 
 void tst_Future::submitThenPassesExceptionsOn()
 {
     Pool pool({.maxChildren = 2});
+    QObject context; // continuations run here; none runs after it is gone
     bool continued = false;
     QFuture<void> chain = pool.submitThen(
-            this, []() -> int { throw TileError(3); }, [&](int) { continued = true; });
+            &context, []() -> int { throw TileError(3); }, [&](int) { continued = true; });
     QVERIFY(waitFinished(chain));
     QVERIFY(!continued);
     QVERIFY_THROWS_EXCEPTION(TileError, chain.waitForFinished());
@@ -166,11 +169,12 @@ void tst_Future::submitThenManyJobs()
     // exactly once, in this thread.
     constexpr int kJobs = 20000;
     Pool pool({.maxChildren = 2});
+    QObject context; // continuations run here; none runs after it is gone
     int continued = 0;
     qint64 sum = 0;
     for (int i = 0; i < kJobs; ++i) {
         pool.submitThen(
-                this, [i] { return i; },
+                &context, [i] { return i; },
                 [&](int v) {
                     ++continued;
                     sum += v;
@@ -191,11 +195,11 @@ void tst_Future::submitThenNullContextThrows()
 void tst_Future::cancelledFutureNeverRuns()
 {
     Gate gate;
+    std::atomic<int> ran{0};
     Pool pool({.maxChildren = 1});
     GateOpener opener(gate);
     pool.submitDone(gate.job(), false);
     QVERIFY(gate.waitEntered());
-    std::atomic<int> ran{0};
     QFuture<int> future = pool.submitFuture([&ran] { return ran.fetch_add(1); });
     future.cancel();
     gate.open();

@@ -10,6 +10,7 @@
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qelapsedtimer.h>
 #include <QtCore/qpointer.h>
+#include <QtCore/qscopeguard.h>
 #include <QtCore/qset.h>
 #include <QtCore/qthread.h>
 #include <QtCore/qtimer.h>
@@ -245,10 +246,10 @@ void tst_Signals::doneMaxBoundsResultsInFlight()
 {
     constexpr int kDoneMax = 10;
     constexpr int kJobs = 2000;
+    std::atomic<int> ran{0}; // before the pool: its jobs end before this does
     Pool pool({.maxChildren = 2, .doneMax = kDoneMax});
     int results = 0;
     connect(&pool, &Pool::resultReady, this, [&] { ++results; });
-    std::atomic<int> ran{0};
     for (int i = 0; i < kJobs; ++i)
         pool.submit([&ran] { return ran.fetch_add(1) + 1; });
     // The receiving loop does not run: the workers stop at the bound instead of piling up.
@@ -401,12 +402,21 @@ void tst_Signals::slotMayDeleteThePool()
 
 void tst_Signals::moveToThreadMovesDelivery()
 {
+    std::atomic<int> results{0};
+    std::atomic<int> wrongThread{0};
     QThread thread;
     thread.setObjectName(QStringLiteral("receiving thread"));
     thread.start();
     auto *pool = new Pool({.maxChildren = 2});
-    std::atomic<int> results{0};
-    std::atomic<int> wrongThread{0};
+    // Destroyed in its own thread, from an object living there, however the test ends.
+    QObject context;
+    context.moveToThread(&thread);
+    const auto cleanup = qScopeGuard([&] {
+        QMetaObject::invokeMethod(&context, [pool] { delete pool; },
+                                  Qt::BlockingQueuedConnection);
+        thread.quit();
+        thread.wait();
+    });
     // A direct connection: the slot runs wherever the pool emits, that is in its thread.
     connect(pool, &Pool::resultReady, pool, [&](JobId, const QVariant &) {
         if (QThread::currentThread() != &thread)
@@ -418,13 +428,6 @@ void tst_Signals::moveToThreadMovesDelivery()
         pool->submit([] { return 1; });
     QVERIFY(QTest::qWaitFor([&] { return results.load() == 1000; }, kWaitMs));
     QCOMPARE(wrongThread.load(), 0);
-
-    // Destroyed in its own thread, from an object living there.
-    QObject context;
-    context.moveToThread(&thread);
-    QMetaObject::invokeMethod(&context, [pool] { delete pool; }, Qt::BlockingQueuedConnection);
-    thread.quit();
-    QVERIFY(thread.wait(kWaitMs));
 }
 
 void tst_Signals::signalTypesWorkByNameAndAcrossThreads()

@@ -295,8 +295,8 @@ void tst_Timers::initTestCase()
 
 void tst_Timers::submitLaterIsListedInDelayedUntilItFires()
 {
-    Pool pool({.maxChildren = 1});
     RunLog runs;
+    Pool pool({.maxChildren = 1});
     const Stopwatch watch;
     const TimerId id = pool.submitLater(200ms, runs.job());
     QVERIFY(id);
@@ -369,15 +369,19 @@ void tst_Timers::submitLaterRunGoesAheadOfQueuedJobs()
 
 void tst_Timers::scheduleDoesNotRunImmediately()
 {
-    Pool pool({.maxChildren = 1});
     RunLog runs;
+    Pool pool({.maxChildren = 1});
     const Stopwatch watch;
     const TimerId id = pool.schedule(100ms, runs.job());
     QVERIFY(id);
     QCOMPARE(pool.scheduled(), QList<TimerId>{id});
     QVERIFY(pool.delayed().isEmpty());
-    QCOMPARE(pool.pending(), qint64(0)); // nothing queued at the call
-    QCOMPARE(runs.count(), 0);
+    const qint64 pendingAtCall = pool.pending();
+    const int runsAtCall = runs.count();
+    if (watch.elapsed() < 100) { // a loaded machine (or a sanitizer) may take longer
+        QCOMPARE(pendingAtCall, qint64(0)); // nothing queued at the call
+        QCOMPARE(runsAtCall, 0);
+    }
 
     QVERIFY(QTest::qWaitFor([&] { return runs.count() >= 1; }, kWaitMs));
     QVERIFY(pool.cancel(id));
@@ -389,8 +393,8 @@ void tst_Timers::scheduleDoesNotRunImmediately()
 
 void tst_Timers::scheduleRunsFivePlusMinusOneTimesIn550Ms()
 {
-    Pool pool({.maxChildren = 2});
     RunLog runs;
+    Pool pool({.maxChildren = 2});
     const Stopwatch watch;
     const TimerId id = pool.schedule(100ms, runs.job());
     QVERIFY(watch.waitUntil(550));
@@ -407,8 +411,8 @@ void tst_Timers::scheduleRunsFivePlusMinusOneTimesIn550Ms()
 
 void tst_Timers::cancelStopsPeriodicTimer()
 {
-    Pool pool({.maxChildren = 2});
     RunLog runs;
+    Pool pool({.maxChildren = 2});
     const TimerId id = pool.schedule(100ms, runs.job());
     QVERIFY(QTest::qWaitFor([&] { return runs.count() >= 2; }, kWaitMs));
     // Cancel half way between two runs.
@@ -458,8 +462,8 @@ void tst_Timers::cancelBeforeFirstRunPreventsEveryRun()
 void tst_Timers::scheduleKeepsFixedRate()
 {
     constexpr int kRuns = 100;
-    Pool pool({.maxChildren = 2});
     RunLog runs;
+    Pool pool({.maxChildren = 2});
     const Stopwatch watch; // just before schedule()
     const TimerId id = pool.schedule(10ms, runs.job());
     QVERIFY(QTest::qWaitFor([&] { return runs.count() >= kRuns; }, kWaitMs));
@@ -541,8 +545,8 @@ void tst_Timers::submitAtRunsAtThatTime_data()
 void tst_Timers::submitAtRunsAtThatTime()
 {
     QFETCH(int, overload);
-    Pool pool({.maxChildren = 1});
     RunLog runs;
+    Pool pool({.maxChildren = 1});
     const Stopwatch watch;
     TimerId id;
     switch (overload) {
@@ -601,8 +605,8 @@ void tst_Timers::submitAtWithIntervalRepeats()
 {
     QFETCH(bool, useQDateTime);
     constexpr int kRuns = 4;
-    Pool pool({.maxChildren = 2});
     RunLog runs;
+    Pool pool({.maxChildren = 2});
     const Stopwatch watch;
     const TimerId id = useQDateTime
             ? pool.submitAt(QDateTime::currentDateTimeUtc().addMSecs(100), 50ms, runs.job())
@@ -1052,8 +1056,8 @@ void tst_Timers::scheduleDoneHandsValueToCallableOrDiscardsIt()
 
 void tst_Timers::periodicRunsGetNewJobIds()
 {
+    std::atomic<int> runs{0}; // before the pool: its runs end before this does
     Pool pool({.maxChildren = 2, .resultId = true});
-    std::atomic<int> runs{0};
     const TimerId values = pool.schedule(20ms, [&runs] { return runs.fetch_add(1); });
     const TimerId failing = pool.schedule(20ms, []() -> int { throw std::runtime_error("run failed"); });
     QVERIFY(QTest::qWaitFor([&] { return pool.done().size() >= 3 && pool.failed().size() >= 3; },
