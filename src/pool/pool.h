@@ -77,9 +77,11 @@ inline constexpr LeaveQueueT LeaveQueue{};
     - The counting properties' change signals and idle() are emitted from the pool's
       thread, at most every 16 ms while work runs (a progress bar's rate), and once when
       the work ends.
+    - An entry is taken from its queue only while a receiver is connected: disconnecting
+      the last one (even from inside a slot) or destroying it leaves the rest in the queue.
     - A pool living in a thread without an event loop emits nothing: results wait in the
-      queues. moveToThread() moves delivery with the pool. Destroying the pool (or a
-      receiver) with results still posted is safe: undelivered entries are destroyed.
+      queues. moveToThread() moves delivery with the pool. Destroying the pool with results
+      still posted is safe (its undelivered entries go with it); a slot may delete it.
     - With a done/failed callback, the callback takes the entries: the signals stay silent.
     - When the application quits (QCoreApplication::aboutToQuit), a pool created while an
       application object existed stops as shutdownChildren() does (pending jobs are not
