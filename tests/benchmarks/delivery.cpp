@@ -493,28 +493,17 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.setApplicationDescription("Results delivered to the main thread: FastThreadPool's "
-                                     "signals against invokeMethod, QFutureWatcher and "
-                                     "QFuture::then per job, with a 10 ms responsiveness probe.");
-    parser.addHelpOption();
-    parser.addOption({"quick", "Smoke run: 2 rounds, 10x fewer results."});
-    parser.addOption({"rounds", "Rounds (default 15).", "N", "15"});
-    parser.addOption({"json", "Write the summary as JSON to FILE.", "FILE"});
-    parser.addOption({"filter", "Only workloads whose name contains TEXT.", "TEXT"});
     parser.addOption({"qt-run-then", "The continuation peer as QtConcurrent::run().then(receiver) "
                                      "(crashes on Qt 6.4, see delivery.cpp) instead of a QPromise "
                                      "job with .then(receiver) attached first."});
-    parser.process(app);
+    const Bench::Options options = Bench::parseOptions(
+            parser, app,
+            "Results delivered to the main thread: FastThreadPool's signals against "
+            "invokeMethod, QFutureWatcher and QFuture::then per job, with a 10 ms "
+            "responsiveness probe.",
+            15);
     if (parser.isSet("qt-run-then"))
         Bench::thenPeer = Bench::kThenRun;
-
-    Bench::Options options;
-    options.quick = parser.isSet("quick");
-    options.rounds = options.quick ? 2 : parser.value("rounds").toInt();
-    options.json = parser.value("json");
-    options.filter = parser.value("filter");
-    if (options.rounds < 1)
-        Bench::fail("--rounds must be at least 1");
 
     const Bench::Sizes sizes = options.quick ? Bench::Sizes{100'000, 10'000}
                                              : Bench::Sizes{1'000'000, 100'000};

@@ -1,5 +1,7 @@
 #include "harness.h"
 
+#include <QtCore/qcommandlineparser.h>
+#include <QtCore/qcoreapplication.h>
 #include <QtCore/qfile.h>
 #include <QtCore/qjsonarray.h>
 #include <QtCore/qjsondocument.h>
@@ -11,6 +13,30 @@
 #include <limits>
 
 namespace Bench {
+
+Options parseOptions(QCommandLineParser &parser, const QCoreApplication &app,
+                     const QString &description, int defaultRounds)
+{
+    parser.setApplicationDescription(description);
+    parser.addHelpOption();
+    parser.addOption({"quick", "Smoke run: 2 rounds, small sizes."});
+    parser.addOption({"rounds", QStringLiteral("Rounds per workload (default %1).").arg(defaultRounds),
+                      "N", QString::number(defaultRounds)});
+    parser.addOption({"json", "Write the summary as JSON to FILE.", "FILE"});
+    parser.addOption({"filter", "Only workloads whose name contains TEXT.", "TEXT"});
+    parser.process(app);
+
+    Options options;
+    options.quick = parser.isSet("quick");
+    options.rounds = options.quick ? 2 : parser.value("rounds").toInt();
+    options.json = parser.value("json");
+    options.filter = parser.value("filter");
+    if (options.rounds < 1) {
+        std::fprintf(stderr, "--rounds must be at least 1\n");
+        std::exit(2);
+    }
+    return options;
+}
 
 namespace {
 

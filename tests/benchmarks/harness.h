@@ -5,6 +5,11 @@
 
 #include <QtCore/qstring.h>
 
+QT_BEGIN_NAMESPACE
+class QCommandLineParser;
+class QCoreApplication;
+QT_END_NAMESPACE
+
 #include <chrono>
 #include <functional>
 #include <initializer_list>
@@ -56,6 +61,11 @@ struct Record
     int rounds;            // runs per peer behind the figures (1 for a single-shot workload)
 };
 
+//! Adds the options every benchmark program takes (--quick, --rounds N, --json FILE,
+//! --filter TEXT, --help) to `parser`, which may hold the program's own, processes the
+//! command line and returns them. Exits with a message for fewer than 1 round.
+Options parseOptions(QCommandLineParser &parser, const QCoreApplication &app,
+                     const QString &description, int defaultRounds);
 std::vector<Record> run(const std::vector<Workload> &workloads, const Options &options);
 void printTable(const std::vector<Record> &records);
 void writeJson(const std::vector<Record> &records, const QString &path);

@@ -13,20 +13,11 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.setApplicationDescription("FastThreadPool against QThreadPool, QtConcurrent, oneTBB, "
-                                     "Boost.Asio and textbook baselines, side by side.");
-    parser.addHelpOption();
-    parser.addOption({"quick", "Smoke run: 2 rounds, small sizes."});
-    parser.addOption({"rounds", "Rounds per workload (default 15).", "N", "15"});
-    parser.addOption({"json", "Write the summary as JSON to FILE.", "FILE"});
-    parser.addOption({"filter", "Only workloads whose name contains TEXT.", "TEXT"});
-    parser.process(app);
-
-    Bench::Options options;
-    options.quick = parser.isSet("quick");
-    options.rounds = options.quick ? 2 : parser.value("rounds").toInt();
-    options.json = parser.value("json");
-    options.filter = parser.value("filter");
+    const Bench::Options options = Bench::parseOptions(
+            parser, app,
+            "FastThreadPool against QThreadPool, QtConcurrent, oneTBB, Boost.Asio and textbook "
+            "baselines, side by side.",
+            15);
 
     std::printf("FastThreadPool benchmarks: %d cores, %d rounds%s\n", QThread::idealThreadCount(),
                 options.rounds, options.quick ? " (quick)" : "");

@@ -238,18 +238,9 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.setApplicationDescription("JavaScript jobs: FastThreadPool's QML ThreadPool against "
-                                     "WorkerScript.");
-    parser.addHelpOption();
-    parser.addOption({"quick", "Smoke run: 2 rounds, small sizes."});
-    parser.addOption({"rounds", "Rounds per workload (default 9).", "N", "9"});
-    parser.addOption({"json", "Write the summary as JSON to FILE.", "FILE"});
-    parser.process(app);
-
-    Bench::Options options;
-    options.quick = parser.isSet("quick");
-    options.rounds = options.quick ? 2 : parser.value("rounds").toInt();
-    options.json = parser.value("json");
+    const Bench::Options options = Bench::parseOptions(
+            parser, app, "JavaScript jobs: FastThreadPool's QML ThreadPool against WorkerScript.",
+            9);
 
     std::printf("QML JavaScript jobs: %d cores, %d rounds%s\n", QThread::idealThreadCount(),
                 options.rounds, options.quick ? " (quick)" : "");
