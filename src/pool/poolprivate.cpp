@@ -448,20 +448,22 @@ void PoolPrivate::stopWorkers(int mode)
 
 void PoolPrivate::shutdownChildren()
 {
-    m_shutdown.store(true, std::memory_order_relaxed); // relaxed: a status flag
-    m_stopped.store(true, std::memory_order_seq_cst);  // seq_cst: see submit()
-    cancelTimers(); // no timer fires into a stopped pool
+    m_stopped.store(true, std::memory_order_seq_cst); // seq_cst: see submit()
+    // Children are told first: one that finishes its job while the rest of this runs
+    // (and someone who saw isShutdown() may already have let it finish) starts no other.
     stopWorkers(WorkerThread::Now);
+    m_shutdown.store(true, std::memory_order_relaxed); // relaxed: a status flag
+    cancelTimers(); // no timer fires into a stopped pool
     m_delivery.openBounds();
 }
 
 bool PoolPrivate::shutdown(QDeadlineTimer deadline, bool soon)
 {
+    m_stopped.store(true, std::memory_order_seq_cst); // seq_cst: see submit()
+    stopWorkers(soon ? WorkerThread::Now : WorkerThread::Drain); // first: see shutdownChildren()
     m_shutdown.store(true, std::memory_order_relaxed); // relaxed: a status flag
-    m_stopped.store(true, std::memory_order_seq_cst);  // seq_cst: see submit()
     cancelTimers(); // no timer fires into a stopped pool
     m_scheduler.stop(); // its thread ends too: no thread of the pool runs after shutdown
-    stopWorkers(soon ? WorkerThread::Now : WorkerThread::Drain);
     m_delivery.openBounds();
     for (const auto &thread : threadsSnapshot()) {
         if (thread.get() == QThread::currentThread())

@@ -5,6 +5,7 @@
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qdebug.h>
 #include <QtCore/qobject.h>
+#include <QtCore/qthread.h>
 #include <QtCore/qtimer.h>
 
 #include <algorithm>
@@ -125,6 +126,18 @@ void Scheduler::postRearm()
         QMetaObject::invokeMethod(context, rearm, Qt::QueuedConnection);
     else
         m_changed.notifyAll();
+}
+
+void Scheduler::postQuit()
+{
+    // The thread's event loop is asked to quit from inside, by a posted call: QThread::quit()
+    // from here would write the loop's wake-up descriptor while the thread, seeing the quit
+    // flag early, may already be closing it. A posted call is taken under the lock its post
+    // holds, so the loop is still there for the wake-up. (Under m_lifecycle, as postRearm.)
+    std::lock_guard lock(m_mutex);
+    if (m_context)
+        QMetaObject::invokeMethod(m_context, [] { QThread::currentThread()->quit(); },
+                                  Qt::QueuedConnection);
 }
 
 void Scheduler::waitLoop()
@@ -294,7 +307,7 @@ void Scheduler::stop()
     if (m_thread) {
         m_quit.store(true, std::memory_order_release); // release: pairs with waitLoop()
         m_changed.notifyAll();
-        m_thread->quit();
+        postQuit();
         m_thread->join(QDeadlineTimer(QDeadlineTimer::Forever));
         m_thread.reset();
     }

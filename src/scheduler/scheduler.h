@@ -96,6 +96,8 @@ private:
     void pushLocked(const Entry &entry);
     void ensureThread();
     void postRearm();
+    //! Ends the thread's Qt event loop, if it runs one.
+    void postQuit();
 
     const QString m_threadName;
     const Fire m_fire;
