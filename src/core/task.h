@@ -31,6 +31,17 @@ struct TaskOps
     void (*clone)(void *to, const void *from);
 };
 
+//! The TaskOps of `Ops<C>` (InlineOps or HeapOps): clone() only for a copyable closure, as
+//! only then may it be instantiated.
+template <template <class> class Ops, class C>
+constexpr TaskOps opsOf() noexcept
+{
+    if constexpr (std::is_copy_constructible_v<C>)
+        return {&Ops<C>::run, &Ops<C>::destroy, &Ops<C>::relocate, &Ops<C>::clone};
+    else
+        return {&Ops<C>::run, &Ops<C>::destroy, &Ops<C>::relocate, nullptr};
+}
+
 template <class C>
 struct InlineOps
 {
@@ -52,14 +63,7 @@ struct InlineOps
         source->~C();
     }
     static void clone(void *to, const void *from) { ::new (to) C(*static_cast<const C *>(from)); }
-    static constexpr TaskOps makeOps() noexcept
-    {
-        if constexpr (std::is_copy_constructible_v<C>) // only then may clone() be instantiated
-            return {&run, &destroy, &relocate, &clone};
-        else
-            return {&run, &destroy, &relocate, nullptr};
-    }
-    static constexpr TaskOps ops = makeOps();
+    static constexpr TaskOps ops = opsOf<InlineOps, C>();
 };
 
 template <class C>
@@ -77,14 +81,7 @@ struct HeapOps
     {
         ::new (to) C *(new C(**static_cast<C *const *>(from)));
     }
-    static constexpr TaskOps makeOps() noexcept
-    {
-        if constexpr (std::is_copy_constructible_v<C>) // only then may clone() be instantiated
-            return {&run, &destroy, &relocate, &clone};
-        else
-            return {&run, &destroy, &relocate, nullptr};
-    }
-    static constexpr TaskOps ops = makeOps();
+    static constexpr TaskOps ops = opsOf<HeapOps, C>();
 };
 
 class Task

@@ -1,21 +1,10 @@
 // Workload 5: the CPU an idle pool burns. A burst of empty jobs, wait until they are done,
 // then the process CPU time used in the next 20 ms and in the next 1 s (both windows start
 // at the end of the burst; the measuring thread sleeps through them). Milliseconds of CPU.
-#include "textbookpool.h"
 #include "workloads.h"
-
-#include <fastthreadpool/pool.h>
-
-#include <QtCore/qthreadpool.h>
-
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
-#include <tbb/task_arena.h>
-#include <tbb/task_group.h>
 
 #include <time.h>
 
-#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -56,23 +45,6 @@ Values idleCpu(Windows windows, Burst &&burst)
     return {first - start, second - start};
 }
 
-// Counts down from `jobs`; for pools without a wait of their own that leaves them running.
-struct Countdown
-{
-    explicit Countdown(int jobs) : left(jobs) { }
-    void done()
-    {
-        if (left.fetch_sub(1, std::memory_order_acq_rel) == 1)
-            left.notify_one();
-    }
-    void wait()
-    {
-        for (int v = left.load(); v != 0; v = left.load())
-            left.wait(v);
-    }
-    std::atomic<int> left;
-};
-
 Workload idleAfterBurst(int workers, int jobs, Windows windows)
 {
     Workload w{"idle CPU after a burst of " + std::to_string(jobs / 1000) + "k jobs ("
@@ -80,52 +52,9 @@ Workload idleAfterBurst(int workers, int jobs, Windows windows)
                {"CPU ms, next " + label(windows.first), "CPU ms, next " + label(windows.second)},
                false,
                {}};
-    w.peers.push_back({"FastThreadPool", [=] {
-                           FastThreadPool::Pool pool({.maxChildren = workers,
-                                                      .doneCallback = false});
-                           return idleCpu(windows, [&] {
-                               for (int i = 0; i < jobs; ++i)
-                                   pool.submit([] {});
-                               pool.waitIdle();
-                           });
-                       }});
-    w.peers.push_back({"QThreadPool", [=] {
-                           QThreadPool pool;
-                           pool.setMaxThreadCount(workers);
-                           return idleCpu(windows, [&] {
-                               for (int i = 0; i < jobs; ++i)
-                                   pool.start([] {});
-                               pool.waitForDone();
-                           });
-                       }});
-    w.peers.push_back({"oneTBB task_group", [=] {
-                           tbb::task_arena arena(workers);
-                           return idleCpu(windows, [&] {
-                               arena.execute([&] {
-                                   tbb::task_group group;
-                                   for (int i = 0; i < jobs; ++i)
-                                       group.run([] {});
-                                   group.wait();
-                               });
-                           });
-                       }});
-    w.peers.push_back({"Boost.Asio thread_pool", [=] {
-                           boost::asio::thread_pool pool{std::size_t(workers)};
-                           Countdown countdown(jobs);
-                           return idleCpu(windows, [&] {
-                               for (int i = 0; i < jobs; ++i)
-                                   boost::asio::post(pool, [&countdown] { countdown.done(); });
-                               countdown.wait();
-                           });
-                       }});
-    w.peers.push_back({"mutex+condvar pool", [=] {
-                           TextbookPool pool(workers);
-                           return idleCpu(windows, [&] {
-                               for (int i = 0; i < jobs; ++i)
-                                   pool.submit([] {});
-                               pool.waitIdle();
-                           });
-                       }});
+    w.peers = emptyJobPeers(workers, jobs, [windows](const std::function<void()> &burst) {
+        return idleCpu(windows, burst);
+    });
     return w;
 }
 

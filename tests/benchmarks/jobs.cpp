@@ -28,69 +28,33 @@ double throughput(int jobs, Setup &&setupAndRun)
     return double(jobs) / double(timer.nsecsElapsed()) * 1e3;
 }
 
+// Counts down from `jobs`; for pools without a wait of their own that leaves them running.
+struct Countdown
+{
+    explicit Countdown(int jobs) : left(jobs) { }
+    void done()
+    {
+        // acq_rel: the last job's decrement publishes every job's effects to wait().
+        if (left.fetch_sub(1, std::memory_order_acq_rel) == 1)
+            left.notify_one();
+    }
+    void wait()
+    {
+        for (int v = left.load(); v != 0; v = left.load())
+            left.wait(v);
+    }
+    std::atomic<int> left;
+};
+
 Workload emptyJobsDiscarded(int workers, int jobs)
 {
-    Workload w{"empty jobs, results discarded (" + std::to_string(workers) + " workers)",
-               {"Mjobs/s"}, true, {}};
-    w.peers.push_back({"FastThreadPool", [=] {
-                           FastThreadPool::Pool pool({.maxChildren = workers,
-                                                      .doneCallback = false});
-                           return throughput(jobs, [&] {
-                               for (int i = 0; i < jobs; ++i)
-                                   pool.submit([] {});
-                               pool.waitIdle();
-                           });
-                       }});
-    w.peers.push_back({"QThreadPool", [=] {
-                           QThreadPool pool;
-                           pool.setMaxThreadCount(workers);
-                           return throughput(jobs, [&] {
-                               for (int i = 0; i < jobs; ++i)
-                                   pool.start([] {});
-                               pool.waitForDone();
-                           });
-                       }});
-    w.peers.push_back({"oneTBB task_group", [=] {
-                           tbb::task_arena arena(workers);
-                           return throughput(jobs, [&] {
-                               arena.execute([&] {
-                                   tbb::task_group group;
-                                   for (int i = 0; i < jobs; ++i)
-                                       group.run([] {});
-                                   group.wait();
-                               });
-                           });
-                       }});
-    w.peers.push_back({"oneTBB task_arena::enqueue", [=] {
-                           tbb::task_arena arena(workers);
-                           std::atomic<int> left{jobs};
-                           return throughput(jobs, [&] {
-                               for (int i = 0; i < jobs; ++i)
-                                   arena.enqueue([&left] {
-                                       if (left.fetch_sub(1, std::memory_order_acq_rel) == 1)
-                                           left.notify_one();
-                                   });
-                               for (int v = left.load(); v != 0; v = left.load())
-                                   left.wait(v);
-                           });
-                       }});
-    w.peers.push_back({"Boost.Asio thread_pool", [=] {
-                           boost::asio::thread_pool pool{std::size_t(workers)};
-                           return throughput(jobs, [&] {
-                               for (int i = 0; i < jobs; ++i)
-                                   boost::asio::post(pool, [] {});
-                               pool.join();
-                           });
-                       }});
-    w.peers.push_back({"mutex+condvar pool", [=] {
-                           TextbookPool pool(workers);
-                           return throughput(jobs, [&] {
-                               for (int i = 0; i < jobs; ++i)
-                                   pool.submit([] {});
-                               pool.waitIdle();
-                           });
-                       }});
-    return w;
+    return {"empty jobs, results discarded (" + std::to_string(workers) + " workers)",
+            {"Mjobs/s"},
+            true,
+            emptyJobPeers(workers, jobs,
+                          [jobs](const std::function<void()> &burst) -> Values {
+                              return throughput(jobs, burst);
+                          })};
 }
 
 Workload emptyJobsKept(int workers, int jobs)
@@ -128,6 +92,67 @@ Workload emptyJobsKept(int workers, int jobs)
 }
 
 } // namespace
+
+std::vector<Peer> emptyJobPeers(int workers, int jobs, const BurstMeasure &measure)
+{
+    std::vector<Peer> peers;
+    peers.push_back({"FastThreadPool", [=] {
+                         FastThreadPool::Pool pool({.maxChildren = workers,
+                                                    .doneCallback = false});
+                         return measure([&] {
+                             for (int i = 0; i < jobs; ++i)
+                                 pool.submit([] {});
+                             pool.waitIdle();
+                         });
+                     }});
+    peers.push_back({"QThreadPool", [=] {
+                         QThreadPool pool;
+                         pool.setMaxThreadCount(workers);
+                         return measure([&] {
+                             for (int i = 0; i < jobs; ++i)
+                                 pool.start([] {});
+                             pool.waitForDone();
+                         });
+                     }});
+    peers.push_back({"oneTBB task_group", [=] {
+                         tbb::task_arena arena(workers);
+                         return measure([&] {
+                             arena.execute([&] {
+                                 tbb::task_group group;
+                                 for (int i = 0; i < jobs; ++i)
+                                     group.run([] {});
+                                 group.wait();
+                             });
+                         });
+                     }});
+    peers.push_back({"oneTBB task_arena::enqueue", [=] {
+                         tbb::task_arena arena(workers);
+                         Countdown countdown(jobs);
+                         return measure([&] {
+                             for (int i = 0; i < jobs; ++i)
+                                 arena.enqueue([&countdown] { countdown.done(); });
+                             countdown.wait();
+                         });
+                     }});
+    peers.push_back({"Boost.Asio thread_pool", [=] {
+                         boost::asio::thread_pool pool{std::size_t(workers)};
+                         Countdown countdown(jobs);
+                         return measure([&] {
+                             for (int i = 0; i < jobs; ++i)
+                                 boost::asio::post(pool, [&countdown] { countdown.done(); });
+                             countdown.wait();
+                         });
+                     }});
+    peers.push_back({"mutex+condvar pool", [=] {
+                         TextbookPool pool(workers);
+                         return measure([&] {
+                             for (int i = 0; i < jobs; ++i)
+                                 pool.submit([] {});
+                             pool.waitIdle();
+                         });
+                     }});
+    return peers;
+}
 
 std::vector<Workload> jobWorkloads(const Options &options)
 {
