@@ -2,6 +2,8 @@
 
 #include "core/cpurelax.h"
 
+#include <new>
+
 namespace FastThreadPool::detail {
 
 namespace {
@@ -12,8 +14,15 @@ constexpr int kPublishSpins = 2000;
 
 void JobQueue::pushLate(JobRecord *record)
 {
+    // Linked through the record itself (a tail record is never on the head stack): pushing
+    // allocates nothing, so a published job cannot be lost to an allocation failure.
+    record->next.store(nullptr, std::memory_order_relaxed); // relaxed: under the mutex
     std::lock_guard lock(m_lateMutex);
-    m_late.push_back(record);
+    if (m_lateTail)
+        m_lateTail->next.store(record, std::memory_order_relaxed); // relaxed: under the mutex
+    else
+        m_lateHead = record;
+    m_lateTail = record;
     m_hasLate.store(true, std::memory_order_release); // release: the list is ready
 }
 
@@ -27,11 +36,13 @@ void JobQueue::refuse(const JobStore::Claim &claim)
 JobRecord *JobQueue::popLate()
 {
     std::lock_guard lock(m_lateMutex);
-    if (m_late.empty())
+    JobRecord *record = m_lateHead;
+    if (!record)
         return nullptr;
-    JobRecord *record = m_late.front();
-    m_late.pop_front();
-    m_hasLate.store(!m_late.empty(), std::memory_order_relaxed); // relaxed: under the mutex
+    m_lateHead = record->next.load(std::memory_order_relaxed); // relaxed: under the mutex
+    if (!m_lateHead)
+        m_lateTail = nullptr;
+    m_hasLate.store(m_lateHead != nullptr, std::memory_order_relaxed); // relaxed: under the mutex
     return record;
 }
 
@@ -47,6 +58,14 @@ JobBlock *JobQueue::Consumer::block(std::uint64_t index)
 
 JobRecord *JobQueue::Consumer::popTail()
 {
+    if (m_heldTicket != 0) {
+        JobRecord *record = nullptr;
+        if (!passTicket(m_heldTicket, record))
+            return nullptr;
+        m_heldTicket = 0;
+        if (record)
+            return record;
+    }
     std::atomic<std::uint64_t> &ticket = m_queue.m_ticket;
     for (;;) {
         // relaxed: a hint for the CAS; the record's word carries the ordering.
@@ -61,37 +80,54 @@ JobRecord *JobQueue::Consumer::popTail()
             continue;
         if (t % JobBlock::kSlots == 0)
             continue; // a block header's id: never a job
-        // We own ticket t: its block stays live until we pass it.
-        JobRecord *record = &block(t / JobBlock::kSlots)->slot(t);
-        // acquire: the submitter's task is visible once its word shows id t.
-        std::uint64_t word = record->word.load(std::memory_order_acquire);
-        const int publishSpins = spinningHelps() ? kPublishSpins : 0;
-        for (int spin = 0; JobWord::id(word) != t; ++spin) {
-            if (spin == publishSpins) {
-                // acq_rel: on success the submitter's exchange sees the mark; on failure
-                // the record was published meanwhile and `word` now holds it.
-                if (record->word.compare_exchange_strong(
-                            word, JobWord::make(t, Placement::Tail, JobState::Skipped),
-                            std::memory_order_acq_rel, std::memory_order_acquire)) {
-                    word = JobWord::make(t, Placement::Tail, JobState::Skipped);
-                }
-                break;
-            }
-            cpuRelax();
-            word = record->word.load(std::memory_order_acquire); // acquire: as above
+        JobRecord *record = nullptr;
+        if (!passTicket(t, record)) {
+            m_heldTicket = t; // out of memory for its block: try again on the next pop
+            return nullptr;
         }
-        m_retire.add(record); // the ticket is passed
-        if (JobWord::placement(word) == Placement::Head)
-            continue; // the stack has it
-        switch (JobWord::state(word)) {
-        case JobState::Pending:
+        if (record)
             return record;
-        case JobState::Cancelled:
-            m_retire.add(record); // nobody else will meet it: its life ends here too
-            continue;
-        default: // Refused (its submitter ended it), Skipped (it goes to the late list)
-            continue;
+    }
+}
+
+bool JobQueue::Consumer::passTicket(std::uint64_t t, JobRecord *&job)
+{
+    // We own ticket t: its block stays live until we pass it.
+    JobRecord *record;
+    try {
+        record = &block(t / JobBlock::kSlots)->slot(t);
+    } catch (const std::bad_alloc &) {
+        return false;
+    }
+    // acquire: the submitter's task is visible once its word shows id t.
+    std::uint64_t word = record->word.load(std::memory_order_acquire);
+    const int publishSpins = spinningHelps() ? kPublishSpins : 0;
+    for (int spin = 0; JobWord::id(word) != t; ++spin) {
+        if (spin == publishSpins) {
+            // acq_rel: on success the submitter's exchange sees the mark; on failure the
+            // record was published meanwhile and `word` now holds it.
+            if (record->word.compare_exchange_strong(
+                        word, JobWord::make(t, Placement::Tail, JobState::Skipped),
+                        std::memory_order_acq_rel, std::memory_order_acquire)) {
+                word = JobWord::make(t, Placement::Tail, JobState::Skipped);
+            }
+            break;
         }
+        cpuRelax();
+        word = record->word.load(std::memory_order_acquire); // acquire: as above
+    }
+    m_retire.add(record); // the ticket is passed
+    if (JobWord::placement(word) == Placement::Head)
+        return true; // the stack has it
+    switch (JobWord::state(word)) {
+    case JobState::Pending:
+        job = record;
+        return true;
+    case JobState::Cancelled:
+        m_retire.add(record); // nobody else will meet it: its life ends here too
+        return true;
+    default: // Refused (its submitter ended it), Skipped (it goes to the late list)
+        return true;
     }
 }
 

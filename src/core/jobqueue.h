@@ -16,7 +16,6 @@
 #include "core/jobstore.h"
 
 #include <atomic>
-#include <deque>
 #include <mutex>
 
 namespace FastThreadPool::detail {
@@ -31,12 +30,13 @@ public:
     {
         // acq_rel: release publishes the task to the worker that acquires the word; acquire
         // sees a worker's "skipped" mark and what it implies.
-        const std::uint64_t previous = claim.record->word.exchange(
-                JobWord::make(claim.id, where, JobState::Pending), std::memory_order_acq_rel);
+        const std::uint64_t previous
+                = claim.record->word.exchange(JobWord::make(claim.id, where, JobState::Pending,
+                                                            claim.record->task.cancelledByStop()),
+                                              std::memory_order_acq_rel);
         if (where == Placement::Head)
             m_head.push(claim.record); // a skip only meant the tail passed its ticket
-        else if (JobWord::id(previous) == claim.id
-                 && JobWord::state(previous) == JobState::Skipped)
+        else if (JobWord::id(previous) == claim.id && JobWord::state(previous) == JobState::Skipped)
             pushLate(claim.record);
     }
     //! Marks a claimed record whose submit was refused; its life share is the caller's.
@@ -60,8 +60,15 @@ public:
             return popTail();
         }
 
+        //! A ticket is held because its block could not be allocated: the caller should
+        //! back off rather than sleep until a submit wakes it.
+        bool holdsTicket() const noexcept { return m_heldTicket != 0; }
+
     private:
         JobRecord *popTail();
+        //! Passes ticket `t`, setting `job` if its record holds a job to run. False (the
+        //! ticket stays ours) if its block could not be allocated.
+        bool passTicket(std::uint64_t t, JobRecord *&job);
         JobBlock *block(std::uint64_t index);
 
         JobQueue &m_queue;
@@ -69,6 +76,7 @@ public:
         JobBlock *m_block = nullptr;
         std::uint64_t m_blockIndex = JobBlock::kUnused;
         std::uint64_t m_knownNext = 0; // ids below this are claimed
+        std::uint64_t m_heldTicket = 0;
     };
 
 private:
@@ -80,7 +88,8 @@ private:
     alignas(64) std::atomic<std::uint64_t> m_ticket{1}; // the next id the tail hands out
     alignas(64) std::atomic<bool> m_hasLate{false};
     std::mutex m_lateMutex;
-    std::deque<JobRecord *> m_late;
+    JobRecord *m_lateHead = nullptr; // linked through JobRecord::next, under m_lateMutex
+    JobRecord *m_lateTail = nullptr;
 };
 
 } // namespace FastThreadPool::detail

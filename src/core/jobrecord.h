@@ -10,30 +10,41 @@
 namespace FastThreadPool::detail {
 
 enum class JobState : std::uint64_t {
-    Unused,    // a fresh slot (word 0): never held a job
-    Pending,   // queued; whoever moves it on by CAS owns the task
-    Running,   // a worker took it
+    Unused, // a fresh slot (word 0): never held a job
+    Pending, // queued; whoever moves it on by CAS owns the task
+    Running, // a worker took it
     Cancelled, // cancel() or cancelAll() took it: it never runs
-    Finished,  // ran to its end
-    Refused,   // its submit threw (the pool was stopped): there is no job
-    Skipped,   // a worker passed its ticket before the submitter published it
+    Finished, // ran to its end
+    Refused, // its submit threw (the pool was stopped): there is no job
+    Skipped, // a worker passed its ticket before the submitter published it
 };
 
 /*!
-    A record's life in one atomic word: the id it currently holds, where it was queued and
-    its state. Publishing a job is writing this word; a word holding an older id means
-    "not published yet" (slots are reused).
+    A record's life in one atomic word: the id it currently holds, where it was queued, its
+    state, and whether a stop that leaves it unstarted cancels it (a job whose QFuture
+    would otherwise wait for clear()). Publishing a job is writing this word; a word holding
+    an older id means "not published yet" (slots are reused).
 */
 struct JobWord
 {
-    static constexpr std::uint64_t make(std::uint64_t id, Placement where, JobState state) noexcept
+    static constexpr std::uint64_t kHead = 8u;
+    static constexpr std::uint64_t kCancelledByStop = 16u;
+    static constexpr int kIdShift = 5;
+
+    static constexpr std::uint64_t make(std::uint64_t id, Placement where, JobState state,
+                                        bool cancelledByStop = false) noexcept
     {
-        return (id << 4) | (where == Placement::Head ? 8u : 0u) | std::uint64_t(state);
+        return (id << kIdShift) | (where == Placement::Head ? kHead : 0u)
+                | (cancelledByStop ? kCancelledByStop : 0u) | std::uint64_t(state);
     }
-    static constexpr std::uint64_t id(std::uint64_t word) noexcept { return word >> 4; }
+    static constexpr std::uint64_t id(std::uint64_t word) noexcept { return word >> kIdShift; }
     static constexpr Placement placement(std::uint64_t word) noexcept
     {
-        return (word & 8u) ? Placement::Head : Placement::Tail;
+        return (word & kHead) ? Placement::Head : Placement::Tail;
+    }
+    static constexpr bool cancelledByStop(std::uint64_t word) noexcept
+    {
+        return (word & kCancelledByStop) != 0;
     }
     static constexpr JobState state(std::uint64_t word) noexcept { return JobState(word & 7u); }
     static constexpr std::uint64_t with(std::uint64_t word, JobState state) noexcept
@@ -45,7 +56,8 @@ struct JobWord
 struct alignas(64) JobRecord
 {
     std::atomic<std::uint64_t> word{0};
-    // Link of the head (submitFirst) stack.
+    // Link of the head (submitFirst) stack, or of the late list (a tail job published
+    // after its ticket was passed): a record is on one of them at most.
     std::atomic<JobRecord *> next{nullptr};
     Task task;
 };

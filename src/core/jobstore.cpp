@@ -1,8 +1,12 @@
 #include "core/jobstore.h"
 
+#include "core/faultinjection.h"
+
+#include <new>
+
 namespace FastThreadPool::detail {
 
-JobStore::JobStore() = default;
+JobStore::JobStore() { m_orphans.reserve(kMaxOrphans); }
 
 JobStore::~JobStore()
 {
@@ -20,19 +24,60 @@ JobBlock *JobStore::blockFor(std::uint64_t index)
     auto it = m_blocks.find(index);
     if (it != m_blocks.end())
         return it->second;
+    return makeBlockLocked(index);
+}
+
+JobBlock *JobStore::claimBlock(std::uint64_t id)
+{
+    const std::uint64_t index = id / JobBlock::kSlots;
+    std::lock_guard lock(m_mutex);
+    auto it = m_blocks.find(index);
+    if (it != m_blocks.end())
+        return it->second;
+    try {
+        if (m_free.empty() && fault::hit(fault::Point::BlockAllocation))
+            throw std::bad_alloc();
+        return makeBlockLocked(index);
+    } catch (...) {
+        if (m_orphans.size() < kMaxOrphans)
+            m_orphans.push_back(id); // within the reserve: no allocation
+        throw;
+    }
+}
+
+JobBlock *JobStore::makeBlockLocked(std::uint64_t index)
+{
     JobBlock *block;
     if (!m_free.empty()) {
         block = m_free.back();
         m_free.pop_back();
     } else {
+        m_all.reserve(m_all.size() + 1); // may throw: before anything changes
+        m_free.reserve(m_all.size() + 1); // so recycle() never allocates
         block = new JobBlock;
         m_all.push_back(block);
     }
+    try {
+        m_blocks.emplace(index, block);
+    } catch (...) {
+        m_free.push_back(block); // within its reserve
+        throw;
+    }
+    // Orphans of this block (see claim()): their records say Refused, their shares end.
+    std::uint32_t orphaned = 0;
+    std::erase_if(m_orphans, [&](std::uint64_t id) {
+        if (id / JobBlock::kSlots != index)
+            return false;
+        // relaxed: published by the release store of `index` below.
+        block->slot(id).word.store(JobWord::make(id, Placement::Tail, JobState::Refused),
+                                   std::memory_order_relaxed);
+        ++orphaned;
+        return true;
+    });
     // relaxed: published by the release store of `index` below.
-    block->header.retired.store(0, std::memory_order_relaxed);
+    block->header.retired.store(orphaned, std::memory_order_relaxed);
     // release: claim() acquires `index` before touching the records.
     block->header.index.store(index, std::memory_order_release);
-    m_blocks.emplace(index, block);
     JobBlock *current = m_current.load(std::memory_order_relaxed); // relaxed: under m_mutex
     if (!current || current->header.index.load(std::memory_order_relaxed) == JobBlock::kUnused
         || current->header.index.load(std::memory_order_relaxed) < index)

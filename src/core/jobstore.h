@@ -60,20 +60,25 @@ public:
         JobRecord *record;
         std::uint64_t id;
     };
-    //! Claims the next id and returns its record (whose task is empty).
+    /*!
+        Claims the next id and returns its record (whose task is empty). Throws
+        std::bad_alloc if the record's block could not be allocated: the id is claimed all
+        the same (the caller counts it ended), and its record, once some thread makes the
+        block, says Refused.
+    */
     Claim claim()
     {
         std::uint64_t id;
         do {
             // seq_cst: the claim is the "I am submitting" announcement that shutdown reads.
             id = m_next.fetch_add(1, std::memory_order_seq_cst);
-        } while (id % JobBlock::kSlots == 0); // a block header's slot
+        } while (id % JobBlock::kSlots == 0); // a block header's id
         const std::uint64_t index = id / JobBlock::kSlots;
         // acquire (both): the block's state is visible once its index matches. Blocks are
         // never freed, so reading a stale m_current is harmless.
         JobBlock *block = m_current.load(std::memory_order_acquire);
         if (!block || block->header.index.load(std::memory_order_acquire) != index)
-            block = blockFor(index);
+            block = claimBlock(id);
         return {&block->slot(id), id};
     }
 
@@ -92,13 +97,14 @@ public:
 
     //! The block holding `id`, created if no submitter made it yet. The caller must hold a
     //! share of some record of that block (or know one is unclaimed), so it stays live.
+    //! Throws std::bad_alloc if it had to be made and could not.
     JobBlock *blockFor(std::uint64_t index);
 
     //! Ends `count` shares of life of records in `block` (batched by RetireBatch).
     void retire(JobBlock *block, std::uint32_t count);
 
     //! Calls fn(record, id) for the record of `id` under the store lock, if its block is live.
-    template <class Fn>
+    template<class Fn>
     bool withRecord(std::uint64_t id, Fn &&fn)
     {
         if (id % JobBlock::kSlots == 0)
@@ -111,7 +117,7 @@ public:
     }
 
     //! Calls fn(record) for every record of every live block, in id order, under the lock.
-    template <class Fn>
+    template<class Fn>
     void forEachRecord(Fn &&fn)
     {
         std::lock_guard lock(m_mutex);
@@ -126,6 +132,10 @@ public:
     }
 
 private:
+    //! claim()'s slow path: the block of `id`, made if need be; see claim() for a failure.
+    JobBlock *claimBlock(std::uint64_t id);
+    //! Under m_mutex: a new block for `index` (from the free list or the heap).
+    JobBlock *makeBlockLocked(std::uint64_t index);
     void recycle(JobBlock *block);
 
     // seq_cst counter of ids: see nextId().
@@ -136,6 +146,11 @@ private:
     std::unordered_map<std::uint64_t, JobBlock *> m_blocks;
     std::vector<JobBlock *> m_free;
     std::vector<JobBlock *> m_all; // every block ever made, freed with the store
+    // Ids claimed whose block could not be made (see claim()): when the block is made,
+    // their records are marked Refused and their job shares retired. Reserved up front, so
+    // noting one never allocates; beyond that many at once, a block is never recycled.
+    std::vector<std::uint64_t> m_orphans;
+    static constexpr std::size_t kMaxOrphans = 64;
 };
 
 //! Per-thread batching of retire(): one atomic add per block instead of one per share.

@@ -14,7 +14,7 @@
 
 namespace FastThreadPool::detail {
 
-template <class T>
+template<class T>
 class LaneQueue
 {
     struct Segment
@@ -22,7 +22,10 @@ class LaneQueue
         static constexpr std::uint32_t kSize = 64;
         alignas(T) unsigned char storage[kSize][sizeof(T)];
         Segment *next = nullptr; // written by the producer before it publishes the entry after it
-        T *slot(std::uint32_t i) noexcept { return std::launder(reinterpret_cast<T *>(storage[i])); }
+        T *slot(std::uint32_t i) noexcept
+        {
+            return std::launder(reinterpret_cast<T *>(storage[i]));
+        }
     };
 
 public:
@@ -31,7 +34,7 @@ public:
     {
     public:
         //! Constructs the entry in place from `args`.
-        template <class... Args>
+        template<class... Args>
         void emplace(Args &&...args)
         {
             if (m_tailPos == Segment::kSize) {
@@ -44,15 +47,13 @@ public:
                     T{std::forward<Args>(args)...};
             // release: the entry (and a new segment link) is visible to a consumer that
             // acquires the count. Only this lane's producer writes it.
-            m_pushed.store(m_pushed.load(std::memory_order_relaxed) + 1,
-                           std::memory_order_release);
+            m_pushed.store(m_pushed.load(std::memory_order_relaxed) + 1, std::memory_order_release);
         }
 
         ~Lane()
         {
             T entry;
-            while (pop(entry)) {
-            }
+            while (pop(entry)) { }
             delete m_head;
         }
 
@@ -111,6 +112,18 @@ public:
     {
         std::lock_guard lock(m_mutex);
         m_free.push_back(lane);
+    }
+
+    //! True if some lane holds an entry now (a snapshot).
+    bool hasEntries()
+    {
+        std::lock_guard lock(m_mutex);
+        for (const auto &lane : m_lanes) {
+            // acquire: as pop().
+            if (lane->m_popped != lane->m_pushed.load(std::memory_order_acquire))
+                return true;
+        }
+        return false;
     }
 
     //! Takes an entry from some lane; false if every lane is empty now.

@@ -111,12 +111,14 @@ void Semaphore::releaseChecked(int n)
     // n == 0: nothing to do
 }
 
-void Semaphore::releaseSlow(std::int64_t old, int n)
+void Semaphore::throwOverflow(int n)
 {
-    if (old > std::int64_t(INT_MAX) - n) {
-        m_count.fetch_sub(n, std::memory_order_relaxed); // relaxed: undoing our own add
-        throw std::invalid_argument("Semaphore::release: the value would exceed INT_MAX");
-    }
+    throw std::invalid_argument("Semaphore::release: the value would exceed INT_MAX (releasing "
+                                + std::to_string(n) + ")");
+}
+
+void Semaphore::wakeWaiters(std::int64_t old, int n)
+{
     // Committed waiters are owed tokens: as many as we released, at most as many as wait.
     const auto owed = static_cast<std::uint32_t>(std::min<std::int64_t>(-old, n));
     // seq_cst: Dekker pair with takeToken() (tokens first, then read the sleepers).
@@ -128,7 +130,8 @@ void Semaphore::releaseSlow(std::int64_t old, int n)
 int Semaphore::value() const noexcept
 {
     // relaxed: a snapshot for display and tests; it orders nothing.
-    return static_cast<int>(std::max<std::int64_t>(m_count.load(std::memory_order_relaxed), 0));
+    return static_cast<int>(
+            std::clamp<std::int64_t>(m_count.load(std::memory_order_relaxed), 0, INT_MAX));
 }
 
 QDebug operator<<(QDebug debug, const Semaphore &semaphore)

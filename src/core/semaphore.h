@@ -2,6 +2,7 @@
 #pragma once
 
 #include <fastthreadpool/fastthreadpool_export.h>
+#include <fastthreadpool/saturating.h>
 
 #include <QtCore/qdeadlinetimer.h>
 
@@ -54,19 +55,27 @@ public:
     //! Takes one permit, waiting until `deadline` at most. Returns false at the deadline.
     bool tryAcquire(QDeadlineTimer deadline);
 
-    //! As tryAcquire(QDeadlineTimer), for a std::chrono timeout.
-    template <class Rep, class Period>
+    //! As tryAcquire(QDeadlineTimer), for a std::chrono timeout of any type; a timeout
+    //! beyond the clock's range waits as long as needed. Throws std::invalid_argument for a
+    //! floating-point NaN.
+    template<class Rep, class Period>
     bool tryAcquireFor(std::chrono::duration<Rep, Period> timeout)
     {
-        return tryAcquireUntil(std::chrono::steady_clock::now()
-                               + std::chrono::ceil<std::chrono::steady_clock::duration>(timeout));
+        using namespace std::chrono;
+        const nanoseconds wait
+                = detail::saturatingNanoseconds(timeout, "Semaphore::tryAcquireFor", "the timeout");
+        const nanoseconds now = duration_cast<nanoseconds>(steady_clock::now().time_since_epoch());
+        const nanoseconds until(detail::saturatingAdd(now.count(), wait.count()));
+        return tryAcquireUntil(
+                steady_clock::time_point(duration_cast<steady_clock::duration>(until)));
     }
     //! As tryAcquire(QDeadlineTimer), for a steady-clock time point.
     bool tryAcquireUntil(std::chrono::steady_clock::time_point deadline);
 
     /*!
         Adds `n` permits and wakes up to `n` waiters. Throws std::invalid_argument if `n` is
-        negative or would overflow the counter; release(0) does nothing.
+        negative or the value would exceed INT_MAX (then nothing is added, and no thread
+        ever saw the permits); release(0) does nothing.
     */
     void release(int n = 1)
     {
@@ -74,10 +83,18 @@ public:
             releaseChecked(n); // negative throws, 0 does nothing
             return;
         }
-        // release: publishes what this thread wrote to whoever takes the permit.
-        const std::int64_t old = m_count.fetch_add(n, std::memory_order_release);
-        if (old < 0 || old > std::int64_t(INT_MAX) - n)
-            releaseSlow(old, n);
+        // relaxed: a first guess for the CAS, which carries the ordering.
+        std::int64_t old = m_count.load(std::memory_order_relaxed);
+        do {
+            // Checked before adding: no other thread ever sees (or takes) permits of a
+            // release that throws.
+            if (old > std::int64_t(INT_MAX) - n)
+                throwOverflow(n);
+            // release: publishes what this thread wrote to whoever takes the permit.
+        } while (!m_count.compare_exchange_weak(old, old + n, std::memory_order_release,
+                                                std::memory_order_relaxed));
+        if (old < 0)
+            wakeWaiters(old, n);
     }
 
     //! The permits available now (a snapshot; never negative).
@@ -103,7 +120,8 @@ private:
     }
     bool acquireSlow(const std::chrono::steady_clock::time_point *deadline);
     void releaseChecked(int n);
-    void releaseSlow(std::int64_t old, int n);
+    [[noreturn]] static void throwOverflow(int n);
+    void wakeWaiters(std::int64_t old, int n);
     bool takeToken(const std::chrono::steady_clock::time_point *deadline) noexcept;
     bool tryTakeToken() noexcept;
 

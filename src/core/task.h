@@ -29,20 +29,34 @@ struct TaskOps
     void (*relocate)(void *to, void *from) noexcept;
     //! Copy-constructs the closure at `to` (a repeating timer's run); null if not copyable.
     void (*clone)(void *to, const void *from);
+    //! A stop that leaves the job unstarted (shutdown(soon), shutdownChildren()) cancels it
+    //! rather than leaving it listed: the closure declares kCancelledByStop (a QFuture's job,
+    //! whose future would otherwise never finish).
+    bool cancelledByStop;
 };
+
+template<class C>
+constexpr bool closureCancelledByStop() noexcept
+{
+    if constexpr (requires { C::kCancelledByStop; })
+        return C::kCancelledByStop;
+    else
+        return false;
+}
 
 //! The TaskOps of `Ops<C>` (InlineOps or HeapOps): clone() only for a copyable closure, as
 //! only then may it be instantiated.
-template <template <class> class Ops, class C>
+template<template<class> class Ops, class C>
 constexpr TaskOps opsOf() noexcept
 {
+    constexpr bool cancelled = closureCancelledByStop<C>();
     if constexpr (std::is_copy_constructible_v<C>)
-        return {&Ops<C>::run, &Ops<C>::destroy, &Ops<C>::relocate, &Ops<C>::clone};
+        return {&Ops<C>::run, &Ops<C>::destroy, &Ops<C>::relocate, &Ops<C>::clone, cancelled};
     else
-        return {&Ops<C>::run, &Ops<C>::destroy, &Ops<C>::relocate, nullptr};
+        return {&Ops<C>::run, &Ops<C>::destroy, &Ops<C>::relocate, nullptr, cancelled};
 }
 
-template <class C>
+template<class C>
 struct InlineOps
 {
     static void run(void *p, JobContext &context)
@@ -66,7 +80,7 @@ struct InlineOps
     static constexpr TaskOps ops = opsOf<InlineOps, C>();
 };
 
-template <class C>
+template<class C>
 struct HeapOps
 {
     static C *&slot(void *p) noexcept { return *static_cast<C **>(p); }
@@ -94,7 +108,7 @@ public:
 
     Task() noexcept = default;
 
-    template <class C>
+    template<class C>
     static Task make(C &&closure)
     {
         using Closure = std::decay_t<C>;
@@ -104,8 +118,8 @@ public:
             ::new (static_cast<void *>(task.m_storage)) Closure(std::forward<C>(closure));
             task.m_ops = &InlineOps<Closure>::ops;
         } else {
-            ::new (static_cast<void *>(task.m_storage)) Closure *(
-                    new Closure(std::forward<C>(closure)));
+            ::new (static_cast<void *>(task.m_storage))
+                    Closure *(new Closure(std::forward<C>(closure)));
             task.m_ops = &HeapOps<Closure>::ops;
         }
         return task;
@@ -125,6 +139,8 @@ public:
     ~Task() { reset(); }
 
     explicit operator bool() const noexcept { return m_ops != nullptr; }
+    //! See TaskOps::cancelledByStop.
+    bool cancelledByStop() const noexcept { return m_ops && m_ops->cancelledByStop; }
     //! Whether clone() can copy the closure.
     bool cloneable() const noexcept { return m_ops && m_ops->clone; }
     //! A copy of this task (the closure copied); requires cloneable().

@@ -4,9 +4,9 @@
 
 namespace FastThreadPool {
 
-void JobContext::deliver(QVariant &&value, JobId id)
+void JobContext::deliver(QVariant &&value, JobId id, bool toQueue)
 {
-    m_delivery.deliver(m_lanes, std::move(value), id);
+    m_delivery.deliver(m_lanes, std::move(value), id, toQueue);
 }
 
 void JobContext::fail(std::exception_ptr error, JobId id, QVariantList &&args,
@@ -31,29 +31,41 @@ LaneQueue<Failure>::Lane &ThreadLanes::acquireFailed()
     return *m_failed;
 }
 
+LaneQueue<Result>::Lane &ThreadLanes::acquireQueueDone()
+{
+    // Without a done callback the done target is the queue: one lane serves both.
+    if (&m_delivery.doneTarget() == &m_delivery.queueTarget())
+        return done();
+    m_queueDone = m_delivery.queueTarget().acquireLane();
+    return *m_queueDone;
+}
+
 void ThreadLanes::release()
 {
+    if (m_queueDone)
+        m_delivery.queueTarget().releaseLane(std::exchange(m_queueDone, nullptr));
     if (m_done)
         m_doneQueue->releaseLane(std::exchange(m_done, nullptr));
     if (m_failed)
         m_failedQueue->releaseLane(std::exchange(m_failed, nullptr));
 }
 
-Delivery::Delivery(const PoolOptions &options, EventCount &arrivals, Wakeup &wakeup)
-    : m_keepsValues(options.doneCallback.keepsResults()),
-      m_capturesArgs(options.excArgs),
-      m_resultIds(options.resultId),
-      m_failureOptions{options.excStack},
-      m_logLevel(options.logLevel),
-      m_arrivals(arrivals),
-      m_wakeup(wakeup),
-      m_space(options.doneMax),
-      m_done(&m_space),
-      m_failed(nullptr)
+Delivery::Delivery(const PoolOptions &options, EventCount &arrivals, Wakeup &wakeup,
+                   const void *owner)
+    : m_keepsValues(options.doneCallback.keepsResults())
+    , m_capturesArgs(options.excArgs)
+    , m_resultIds(options.resultId)
+    , m_failureOptions{options.excStack}
+    , m_logLevel(options.logLevel)
+    , m_arrivals(arrivals)
+    , m_wakeup(wakeup)
+    , m_space(options.doneMax)
+    , m_done(&m_space)
+    , m_failed(nullptr)
 {
     if (options.failedCallback) {
         m_failedThread = std::make_unique<CallbackThread<Failure>>(
-                QStringLiteral("ThreadPoolFailed"),
+                QStringLiteral("ThreadPoolFailed"), owner,
                 [callback = options.failedCallback](Failure &&failure) {
                     try {
                         callback(failure);
@@ -66,13 +78,12 @@ Delivery::Delivery(const PoolOptions &options, EventCount &arrivals, Wakeup &wak
     }
     if (options.doneCallback.hasCallback()) {
         m_doneThread = std::make_unique<CallbackThread<Result>>(
-                QStringLiteral("ThreadPoolDone"),
+                QStringLiteral("ThreadPoolDone"), owner,
                 [this, callback = options.doneCallback.callback()](Result &&result) {
                     try {
                         callback(result);
                     } catch (...) {
-                        failCallback(m_doneThreadLanes, std::current_exception(),
-                                     "doneCallback");
+                        failCallback(m_doneThreadLanes, std::current_exception(), "doneCallback");
                     }
                     m_space.release(1);
                 });
@@ -85,6 +96,7 @@ Delivery::~Delivery()
     // its lanes back while their queues still exist.
     m_doneThread.reset();
     m_doneThreadLanes.release();
+    m_elsewhereLanes.release();
     m_failedThread.reset();
 }
 
@@ -98,15 +110,16 @@ LaneQueue<Failure> &Delivery::failedTarget() noexcept
     return m_failedThread ? m_failedThread->lanes() : m_failed.lanes();
 }
 
-void Delivery::deliver(ThreadLanes &lanes, QVariant &&value, JobId id)
+void Delivery::deliver(ThreadLanes &lanes, QVariant &&value, JobId id, bool toQueue)
 {
-    if (!m_keepsValues)
+    if (!m_keepsValues && !toQueue)
         return;
     m_space.acquire();
-    lanes.done().emplace(m_resultIds ? id : 0, std::move(value));
-    if (m_doneThread) {
+    if (m_doneThread && !toQueue) {
+        lanes.done().emplace(m_resultIds ? id : 0, std::move(value));
         m_doneThread->published();
     } else {
+        lanes.queueDone().emplace(m_resultIds ? id : 0, std::move(value));
         m_done.published();
         m_arrivals.notifyAll();
         m_wakeup.poke(Wakeup::Results);
@@ -131,6 +144,16 @@ void Delivery::failCallback(ThreadLanes &lanes, std::exception_ptr error,
 {
     try {
         route(lanes, callbackFailure(error, where, m_failureOptions.details));
+    } catch (...) {
+        qCCritical(lcFailures) << "could not record the failure of" << where;
+    }
+}
+
+void Delivery::failElsewhere(std::exception_ptr error, const char *where) noexcept
+{
+    try {
+        std::lock_guard lock(m_elsewhereMutex);
+        route(m_elsewhereLanes, callbackFailure(error, where, m_failureOptions.details));
     } catch (...) {
         qCCritical(lcFailures) << "could not record the failure of" << where;
     }

@@ -15,6 +15,7 @@
 #include "delivery/wakeup.h"
 
 #include <memory>
+#include <mutex>
 
 namespace FastThreadPool::detail {
 
@@ -22,8 +23,8 @@ class Delivery
 {
 public:
     //! `arrivals` is notified whenever an entry reaches done() or failed(), and `wakeup`
-    //! poked (for the pool's signals).
-    Delivery(const PoolOptions &options, EventCount &arrivals, Wakeup &wakeup);
+    //! poked (for the pool's signals). `owner` tags the callback threads (ThreadRole).
+    Delivery(const PoolOptions &options, EventCount &arrivals, Wakeup &wakeup, const void *owner);
     ~Delivery();
 
     bool keepsValues() const noexcept { return m_keepsValues; }
@@ -37,17 +38,22 @@ public:
     bool hasCallbacks() const noexcept { return m_doneThread || m_failedThread; }
 
     //! From a pool thread (through its `lanes`): one value of job `id` (0 for map items).
+    //! `toQueue`: into done() whatever the pool's done callback (a job's own done = true).
     //! Waits under doneMax.
-    void deliver(ThreadLanes &lanes, QVariant &&value, JobId id);
+    void deliver(ThreadLanes &lanes, QVariant &&value, JobId id, bool toQueue);
     //! From a pool thread: job `id` threw `error`.
     void fail(ThreadLanes &lanes, std::exception_ptr error, JobId id, QVariantList &&args,
               const FunctionInfo &function) noexcept;
     //! From a pool thread: a callback (init, finish, done) threw.
     void failCallback(ThreadLanes &lanes, std::exception_ptr error, const char *where) noexcept;
+    //! From any other thread (the timer thread, say): `where` failed with `error` (id 0).
+    void failElsewhere(std::exception_ptr error, const char *where) noexcept;
 
     //! Where results and failures go now: the queues, or the callback threads.
     LaneQueue<Result> &doneTarget() noexcept;
     LaneQueue<Failure> &failedTarget() noexcept;
+    //! done()'s own lanes, whatever the target.
+    LaneQueue<Result> &queueTarget() noexcept { return m_done.lanes(); }
 
     ResultQueue<Result> &done() noexcept { return m_done; }
     ResultQueue<Failure> &failed() noexcept { return m_failed; }
@@ -76,6 +82,9 @@ private:
     std::unique_ptr<CallbackThread<Failure>> m_failedThread;
     // The done thread's own lanes, for failures of the done callback.
     ThreadLanes m_doneThreadLanes{*this};
+    // Lanes for failures met on threads that have none (failElsewhere), one at a time.
+    std::mutex m_elsewhereMutex;
+    ThreadLanes m_elsewhereLanes{*this};
 };
 
 } // namespace FastThreadPool::detail

@@ -25,6 +25,12 @@ QString demangle(const char *name)
     return QString::fromUtf8(status == 0 && readable ? readable.get() : name);
 }
 
+} // namespace
+
+QString demangledTypeName(const std::type_info &type) { return demangle(type.name()); }
+
+namespace {
+
 void describe(std::exception_ptr error, Failure &failure)
 {
     try {
@@ -62,7 +68,7 @@ QString stackOfThisThread()
     void *frames[64];
     const int count = backtrace(frames, 64);
     std::unique_ptr<char *, decltype(&std::free)> symbols(backtrace_symbols(frames, count),
-                                                         &std::free);
+                                                          &std::free);
     QString text;
     for (int i = 0; symbols && i < count; ++i)
         text += QLatin1String("\n    #") + QString::number(i) + QLatin1Char(' ')
@@ -86,8 +92,7 @@ Failure makeFailure(std::exception_ptr error, JobId id, QVariantList &&args,
                                   .arg(failure.toString())
                                   .arg(id)
                                   .arg(functionName(function),
-                                       QThread::currentThread()->objectName(),
-                                       stackOfThisThread());
+                                       QThread::currentThread()->objectName(), stackOfThisThread());
     }
     return failure;
 }

@@ -3,6 +3,8 @@
 // does not know (Qt is not instrumented); join() adds the edge explicitly.
 #pragma once
 
+#include "core/faultinjection.h"
+
 #include <QtCore/qdeadlinetimer.h>
 #include <QtCore/qthread.h>
 
@@ -10,9 +12,34 @@
 
 namespace FastThreadPool::detail {
 
+//! Whose thread this is: the pool it serves (an opaque tag) and whether it runs jobs
+//! (children and map threads) or serves the pool otherwise (callbacks, timers).
+struct ThreadRole
+{
+    const void *owner = nullptr;
+    bool runsJobs = false;
+};
+
 class JoinableThread : public QThread
 {
 public:
+    //! Set before the thread starts.
+    void setRole(ThreadRole role) noexcept { m_role = role; }
+    //! The role of the calling thread; an empty one outside the library's threads.
+    static ThreadRole currentRole() noexcept { return t_role; }
+
+    //! Starts the thread; false if the system could not (QThread::start() only warns).
+    [[nodiscard]] bool tryStart()
+    {
+        if (fault::hit(fault::Point::ThreadStart))
+            return false;
+        start();
+        // A failed start leaves the thread neither running nor finished.
+        return isRunning() || isFinished();
+    }
+    //! True when called on this thread.
+    bool isCurrent() const noexcept { return currentThread() == this; }
+
     //! Waits for the thread to end; what it wrote is then visible. False at the deadline.
     bool join(QDeadlineTimer deadline)
     {
@@ -30,12 +57,15 @@ private:
     void run() final
     {
         m_ended.store(false, std::memory_order_relaxed); // relaxed: start() published it
+        t_role = m_role;
         body();
         // release: everything body() wrote happens before a join() that returns.
         m_ended.store(true, std::memory_order_release);
     }
 
     std::atomic<bool> m_ended{false};
+    ThreadRole m_role;
+    static inline thread_local ThreadRole t_role;
 };
 
 } // namespace FastThreadPool::detail

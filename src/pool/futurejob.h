@@ -15,15 +15,18 @@
 
 namespace FastThreadPool::detail {
 
-template <class R, class F, class... Args>
+template<class R, class F, class... Args>
 class FutureJob
 {
 public:
-    template <class G, class... A>
+    template<class G, class... A>
     explicit FutureJob(G &&fn, A &&...args)
         : m_fn(std::forward<G>(fn)), m_args(std::forward<A>(args)...)
-    {
-    }
+    { }
+
+    //! A stop that leaves this job unstarted drops it, so its future is cancelled at once
+    //! instead of waiting for clear() (see TaskOps::cancelledByStop).
+    static constexpr bool kCancelledByStop = true;
 
     QFuture<R> future() { return m_promise.future(); }
 
@@ -51,14 +54,14 @@ private:
     std::tuple<Args...> m_args;
 };
 
-template <class F, class... Args>
+template<class F, class... Args>
 auto makeFutureJob(F &&fn, Args &&...args)
 {
     static_assert(std::is_invocable_v<std::decay_t<F> &, std::decay_t<Args>...>,
                   "the function cannot be called with these arguments");
     using R = std::remove_cvref_t<std::invoke_result_t<std::decay_t<F> &, std::decay_t<Args>...>>;
     return FutureJob<R, std::decay_t<F>, std::decay_t<Args>...>(std::forward<F>(fn),
-                                                                 std::forward<Args>(args)...);
+                                                                std::forward<Args>(args)...);
 }
 
 } // namespace FastThreadPool::detail

@@ -17,45 +17,50 @@
 #include <typeinfo>
 #include <utility>
 
+namespace FastThreadPool {
+
+//! The `done` of a job without a done argument of its own (submit(), submitLater(), map()
+//! by default): its values go where PoolOptions::doneCallback says. A job's own `true`
+//! means done() itself, `false` nowhere, a callable that callable.
+struct PoolDoneT
+{
+    explicit PoolDoneT() = default;
+};
+inline constexpr PoolDoneT PoolDone{};
+
+} // namespace FastThreadPool
+
 namespace FastThreadPool::detail {
 
-template <class>
+template<class>
 inline constexpr bool kDependentFalse = false;
 
-template <class T>
+template<class T>
 struct IsTupleLike : std::false_type
-{
-};
-template <class... T>
+{ };
+template<class... T>
 struct IsTupleLike<std::tuple<T...>> : std::true_type
-{
-};
-template <class A, class B>
+{ };
+template<class A, class B>
 struct IsTupleLike<std::pair<A, B>> : std::true_type
-{
-};
+{ };
 
 //! Types QVariant stores through a constructor of its own (exact types only: a long or an
 //! enum keeps its own metatype through QVariant::fromValue).
-template <class T>
+template<class T>
 struct IsVariantBuiltin
-    : std::bool_constant<std::is_same_v<T, bool> || std::is_same_v<T, int>
-                         || std::is_same_v<T, uint> || std::is_same_v<T, qlonglong>
-                         || std::is_same_v<T, qulonglong> || std::is_same_v<T, double>
-                         || std::is_same_v<T, float> || std::is_same_v<T, QString>
-                         || std::is_same_v<T, QByteArray>>
-{
-};
+    : std::bool_constant<std::is_same_v<T, bool> || std::is_same_v<T, int> || std::is_same_v<T, uint> || std::is_same_v<T, qlonglong> || std::is_same_v<T, qulonglong> || std::is_same_v<T, double> || std::is_same_v<T, float> || std::is_same_v<T, QString> || std::is_same_v<T, QByteArray>>
+{ };
 
 //! A job's value as it travels in the done queue.
-template <class V>
+template<class V>
 QVariant toVariant(V &&value)
 {
     using T = std::remove_cvref_t<V>;
     if constexpr (std::is_same_v<T, QVariant>) {
         return std::forward<V>(value);
-    } else if constexpr (std::is_same_v<std::decay_t<T>, const char *>
-                         || std::is_same_v<std::decay_t<T>, char *>) {
+    } else if constexpr (std::is_same_v<std::decay_t<T>,
+                                        const char *> || std::is_same_v<std::decay_t<T>, char *>) {
         return QString::fromUtf8(value);
     } else if constexpr (IsVariantBuiltin<T>::value) {
         return QVariant(value); // a direct constructor: skips the generic metatype copy
@@ -68,7 +73,7 @@ QVariant toVariant(V &&value)
 }
 
 //! PoolOptions::excArgs: the job's arguments as QVariants (non-copyable ones by type name).
-template <class Tuple>
+template<class Tuple>
 QVariantList argumentsOf(const Tuple &args)
 {
     QVariantList list;
@@ -79,7 +84,7 @@ QVariantList argumentsOf(const Tuple &args)
                     if constexpr (std::is_copy_constructible_v<A>)
                         list.append(toVariant(a));
                     else
-                        list.append(QString::fromLatin1(typeid(A).name()));
+                        list.append(demangledTypeName(typeid(A)));
                 };
                 (add(arg), ...);
             },
@@ -87,7 +92,7 @@ QVariantList argumentsOf(const Tuple &args)
     return list;
 }
 
-template <class F>
+template<class F>
 FunctionInfo functionInfo(const F &fn) noexcept
 {
     FunctionInfo info{&typeid(F), nullptr};
@@ -96,31 +101,40 @@ FunctionInfo functionInfo(const F &fn) noexcept
     return info;
 }
 
-//! done = true / false: into the done path, or nowhere (the value is not even converted).
+/*!
+    Values into the done path: as the pool says (PoolDone), into done() itself (a job's own
+    done = true, whatever the pool's doneCallback), or nowhere (false: the value is not even
+    converted).
+*/
 struct QueueSink
 {
-    bool keep = true;
+    enum class Mode : unsigned char { Pool, Queue, Discard };
+    Mode mode = Mode::Pool;
 
-    template <class V>
+    template<class V>
     void value(JobContext &context, JobId id, V &&v)
     {
-        if (keep && context.keepsValues())
-            context.deliver(toVariant(std::forward<V>(v)), id);
+        if (wants(context))
+            context.deliver(toVariant(std::forward<V>(v)), id, mode == Mode::Queue);
     }
     void noValue(JobContext &context, JobId id)
     {
-        if (keep && context.keepsValues())
-            context.deliver(QVariant(), id);
+        if (wants(context))
+            context.deliver(QVariant(), id, mode == Mode::Queue);
+    }
+    bool wants(const JobContext &context) const noexcept
+    {
+        return mode == Mode::Queue || (mode == Mode::Pool && context.keepsValues());
     }
 };
 
 //! done = a callable: called with each value in the worker thread; nothing is queued.
-template <class Callback>
+template<class Callback>
 struct CallbackSink
 {
     Callback callback;
 
-    template <class V>
+    template<class V>
     void value(JobContext &, JobId, V &&v)
     {
         if constexpr (std::is_invocable_v<Callback &, V &&>)
@@ -140,34 +154,32 @@ struct CallbackSink
     }
 };
 
-template <class D>
+template<class D>
 auto makeSink(D &&done)
 {
     using T = std::remove_cvref_t<D>;
     if constexpr (std::is_same_v<T, bool>)
-        return QueueSink{done};
-    else if constexpr (std::is_same_v<T, std::nullptr_t>)
-        return QueueSink{true};
+        return QueueSink{done ? QueueSink::Mode::Queue : QueueSink::Mode::Discard};
+    else if constexpr (std::is_same_v<T, std::nullptr_t> || std::is_same_v<T, PoolDoneT>)
+        return QueueSink{QueueSink::Mode::Pool};
     else
         return CallbackSink<T>{std::forward<D>(done)};
 }
 
-template <class T>
+template<class T>
 struct IsStdFunction : std::false_type
-{
-};
-template <class Signature>
+{ };
+template<class Signature>
 struct IsStdFunction<std::function<Signature>> : std::true_type
-{
-};
+{ };
 
 //! Throws std::invalid_argument if `fn` is a null pointer or an empty std::function.
-template <class F>
+template<class F>
 void requireCallable(const F &fn, const char *caller, const char *what)
 {
     bool null = false;
-    if constexpr (std::is_pointer_v<F> || std::is_member_pointer_v<F>
-                  || std::is_same_v<F, std::nullptr_t>)
+    if constexpr (std::is_pointer_v<
+                          F> || std::is_member_pointer_v<F> || std::is_same_v<F, std::nullptr_t>)
         null = (fn == nullptr);
     else if constexpr (IsStdFunction<F>::value)
         null = !fn;
@@ -177,7 +189,7 @@ void requireCallable(const F &fn, const char *caller, const char *what)
 
 //! Calls `call` and hands its outcome (nothing, a value, or each value of a generator) to
 //! `sink`. Exceptions propagate: the caller decides what one failure covers.
-template <class Sink, class Call>
+template<class Sink, class Call>
 void callAndDeliver(JobContext &context, JobId id, Sink &sink, Call &&call)
 {
     using R = decltype(call());
@@ -194,22 +206,23 @@ void callAndDeliver(JobContext &context, JobId id, Sink &sink, Call &&call)
 
 //! Calls fn with the arguments of `args` and hands the outcome to `sink`; an exception is
 //! the failure of job `id`.
-template <class Sink, class F, class Tuple>
+template<class Sink, class F, class Tuple>
 void runAndDeliver(JobContext &context, JobId id, Sink &sink, F &fn, Tuple &&args)
 {
     QVariantList captured;
     if (context.capturesArgs())
         captured = argumentsOf(args);
     try {
-        callAndDeliver(context, id, sink,
-                       [&]() -> decltype(auto) { return std::apply(fn, std::forward<Tuple>(args)); });
+        callAndDeliver(context, id, sink, [&]() -> decltype(auto) {
+            return std::apply(fn, std::forward<Tuple>(args));
+        });
     } catch (...) {
         context.fail(std::current_exception(), id, std::move(captured), functionInfo(fn));
     }
 }
 
 //! One submitted call: the function, where its values go, and its arguments.
-template <class F, class Sink, class... Args>
+template<class F, class Sink, class... Args>
 struct JobClosure
 {
     F fn;
@@ -222,7 +235,7 @@ struct JobClosure
     }
 };
 
-template <class F, class D, class... Args>
+template<class F, class D, class... Args>
 auto makeJobClosure(F &&fn, D &&done, Args &&...args)
 {
     using Sink = decltype(makeSink(std::forward<D>(done)));

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -19,7 +21,7 @@ namespace FastThreadPool::detail {
 //! Keeps the items alive for as long as the map runs: a view is copied (cheap), a
 //! container is moved in (rvalue) or copied (lvalue). Pass std::views::all(c) or
 //! std::ref-like views to share a container the caller keeps alive instead.
-template <class R>
+template<class R>
 auto ownRange(R &&range)
 {
     using T = std::remove_cvref_t<R>;
@@ -29,28 +31,25 @@ auto ownRange(R &&range)
         return std::ranges::owning_view<T>(T(std::forward<R>(range)));
 }
 
-template <class F, class Tuple, class Indexes>
+template<class F, class Tuple, class Indexes>
 struct IsApplicableTo;
-template <class F, class Tuple, std::size_t... I>
+template<class F, class Tuple, std::size_t... I>
 struct IsApplicableTo<F, Tuple, std::index_sequence<I...>>
     : std::is_invocable<F &, decltype(std::get<I>(std::declval<Tuple &>()))...>
-{
-};
+{ };
 
 //! True if `Item` is a std::tuple/std::pair whose elements fn can take as its arguments.
-template <class F, class Item, class = void>
+template<class F, class Item, class = void>
 struct IsApplicable : std::false_type
-{
-};
-template <class F, class Item>
+{ };
+template<class F, class Item>
 struct IsApplicable<F, Item, std::enable_if_t<IsTupleLike<std::remove_cv_t<Item>>::value>>
     : IsApplicableTo<F, Item, std::make_index_sequence<std::tuple_size_v<std::remove_cv_t<Item>>>>
-{
-};
+{ };
 
 //! Calls fn with one item: a tuple or pair is unpacked into the arguments
 //! (map(add, {{1, 2}, {3, 4}})), anything else, strings included, is the one argument.
-template <class F, class Item>
+template<class F, class Item>
 decltype(auto) callWithItem(F &fn, Item &item)
 {
     if constexpr (IsApplicable<F, std::remove_reference_t<Item>>::value)
@@ -60,7 +59,7 @@ decltype(auto) callWithItem(F &fn, Item &item)
 }
 
 //! PoolOptions::excArgs: the arguments an item was passed as.
-template <class F, class Item>
+template<class F, class Item>
 QVariantList itemArguments(Item &item)
 {
     if constexpr (IsApplicable<F, std::remove_reference_t<Item>>::value)
@@ -75,7 +74,7 @@ QVariantList itemArguments(Item &item)
     on with the next. The items stay where they are, so a failed item's arguments are
     taken only then.
 */
-template <class Sink, class F, class At>
+template<class Sink, class F, class At>
 void runItems(JobContext &context, Sink &sink, F &fn, std::size_t first, std::size_t last, At &&at)
 {
     std::size_t i = first;
@@ -83,7 +82,8 @@ void runItems(JobContext &context, Sink &sink, F &fn, std::size_t first, std::si
         try {
             for (; i < last; ++i) {
                 decltype(auto) item = at(i);
-                callAndDeliver(context, 0, sink, [&]() -> decltype(auto) { return callWithItem(fn, item); });
+                callAndDeliver(context, 0, sink,
+                               [&]() -> decltype(auto) { return callWithItem(fn, item); });
             }
             return;
         } catch (...) {
@@ -98,18 +98,65 @@ void runItems(JobContext &context, Sink &sink, F &fn, std::size_t first, std::si
     }
 }
 
-template <class V>
-inline constexpr bool kIndexable = std::ranges::random_access_range<V> && std::ranges::sized_range<V>;
+template<class V>
+inline constexpr bool kIndexable
+        = std::ranges::random_access_range<V> &&std::ranges::sized_range<V>;
 
-template <class F, class Sink, class View>
+/*!
+    What maps add to Pool::submitted() and Pool::completed(), where every item counts as one
+    job: a direct map's items, and a pooled slice's items but one (the slice is a job of its
+    own). Items that never run (a stopped map, a dropped slice) count as ended too, so
+    completed() reaches submitted() once the map is over.
+*/
+struct MapCounters
+{
+    // relaxed: published to the workers with the slices or threads it precedes.
+    void announce(std::uint64_t items) noexcept
+    {
+        submitted.fetch_add(items, std::memory_order_relaxed);
+    }
+    // release: pairs with the acquire in ended's readers (completed before submitted).
+    void end(std::uint64_t items) noexcept { ended.fetch_add(items, std::memory_order_release); }
+
+    std::atomic<std::uint64_t> submitted{0};
+    std::atomic<std::uint64_t> ended{0};
+};
+
+//! The failure of a map whose range threw while it was being iterated (a generator, a
+//! filter's predicate): queued as a job of its own, it reports the exception with id 0.
+struct MapIterationFailure
+{
+    std::exception_ptr error;
+    FunctionInfo function;
+    void operator()(JobContext &context) { context.fail(error, 0, {}, function); }
+};
+
+template<class F, class Sink, class View>
 struct MapWork
 {
-    MapWork(F f, Sink s, View v) : fn(std::move(f)), sink(std::move(s)), view(std::move(v)) { }
+    MapWork(F f, Sink s, View v, MapCounters &c)
+        : fn(std::move(f)), sink(std::move(s)), view(std::move(v)), counters(c)
+    { }
+    //! Direct maps: items announced and never run are ended now.
+    ~MapWork()
+    {
+        // relaxed (both): the last owner reads them after every thread dropped the work.
+        counters.end(announcedItems.load(std::memory_order_relaxed)
+                     - ranItems.load(std::memory_order_relaxed));
+    }
 
     F fn;
     Sink sink;
     View view;
+    MapCounters &counters;
     int threads = 1;
+    // Direct maps: items counted in Pool::submitted(), and of those, items that ran.
+    // relaxed everywhere: only sums, read once the last owner drops the work.
+    std::atomic<std::uint64_t> announcedItems{0};
+    std::atomic<std::uint64_t> ranItems{0};
+    // The range threw while being iterated: no thread takes more items. relaxed: a
+    // prompt-enough stop; the failure itself travels through the failed queue.
+    std::atomic<bool> broken{false};
 
     // Random-access ranges: the next unclaimed index.
     std::atomic<std::size_t> cursor{0};
@@ -129,21 +176,34 @@ struct MapWork
         for (;;) {
             if (begin >= total)
                 return {total, total};
-            const std::size_t chunk =
-                    std::max<std::size_t>(1, (total - begin) / (2 * std::size_t(threads)));
+            const std::size_t chunk
+                    = std::max<std::size_t>(1, (total - begin) / (2 * std::size_t(threads)));
             // relaxed: as the load above.
             if (cursor.compare_exchange_weak(begin, begin + chunk, std::memory_order_relaxed))
                 return {begin, std::min(total, begin + chunk)};
         }
     }
 
-    //! Up to `count` items copied out of the shared iterator (input ranges).
-    std::vector<Item> takeItems(std::size_t count)
+    /*!
+        Up to `count` items copied out of the shared iterator (input ranges). If iterating
+        throws, the items taken before it are returned and `error` holds the exception; no
+        later item is taken by anyone (the range is `broken`).
+    */
+    std::vector<Item> takeItems(std::size_t count, std::exception_ptr &error)
     {
         std::vector<Item> items;
         std::lock_guard lock(mutex);
-        for (auto &it = cursorLocked(); items.size() < count && it != std::ranges::end(view); ++it)
-            items.push_back(*it);
+        // relaxed: under the mutex, which every taker holds.
+        if (broken.load(std::memory_order_relaxed))
+            return items;
+        try {
+            for (auto &it = cursorLocked(); items.size() < count && it != std::ranges::end(view);
+                 ++it)
+                items.push_back(*it);
+        } catch (...) {
+            broken.store(true, std::memory_order_relaxed); // relaxed: see `broken`
+            error = std::current_exception();
+        }
         return items;
     }
 
@@ -175,45 +235,97 @@ struct MapWork
                  [&](std::size_t i) -> Item & { return items[i]; });
     }
 
-    //! A direct-map thread: take chunks until the items run out or `stop` is raised.
+    //! Direct maps: `items` more count as submitted jobs.
+    void announce(std::size_t items)
+    {
+        announcedItems.fetch_add(items, std::memory_order_relaxed); // relaxed: see above
+        counters.announce(items);
+    }
+    //! Direct maps: `items` more ran (or failed); one atomic add per chunk.
+    void ran(std::size_t items)
+    {
+        ranItems.fetch_add(items, std::memory_order_relaxed); // relaxed: see above
+        counters.end(items);
+    }
+
+    //! A direct-map thread: take chunks until the items run out or `stop` is raised. An
+    //! exception from iterating the range is one failure (id 0); the map then stops.
     void drain(JobContext &context, const std::atomic<bool> &stop)
     {
         for (;;) {
-            // relaxed: a prompt-enough stop request; it publishes nothing.
-            if (stop.load(std::memory_order_relaxed))
+            // relaxed (both): prompt-enough stop requests; they publish nothing.
+            if (stop.load(std::memory_order_relaxed) || broken.load(std::memory_order_relaxed))
                 return;
             if constexpr (kIndexable<View>) {
                 const auto [begin, end] = claimChunk();
                 if (begin == end)
                     return;
                 runRange(context, begin, end);
+                ran(end - begin);
             } else {
-                auto items = takeItems(16);
+                std::exception_ptr error;
+                std::vector<Item> items = takeItems(16, error);
+                announce(items.size()); // an input range's items count as they are taken
+                runItemsOf(context, items);
+                ran(items.size());
+                if (error) { // the items before it ran; this is the map's last failure
+                    context.fail(error, 0, {}, functionInfo(fn));
+                    return;
+                }
                 if (items.empty())
                     return;
-                runItemsOf(context, items);
             }
         }
     }
 };
 
-//! A pooled slice of a random-access map: items [begin, end) run as one ordinary job.
-template <class Work>
+/*!
+    A pooled slice of a random-access map: items [begin, end) run as one ordinary job. The
+    slice is one job in the pool's counts; its other items are added by the map and ended
+    here, whether it ran or was dropped.
+*/
+template<class Work>
 struct MapSlice
 {
+    MapSlice(std::shared_ptr<Work> w, std::size_t b, std::size_t e)
+        : work(std::move(w)), begin(b), end(e)
+    { }
+    MapSlice(MapSlice &&other) noexcept
+        : work(std::move(other.work)), begin(other.begin), end(other.end)
+    { }
+    MapSlice &operator=(MapSlice &&) = delete;
+    ~MapSlice()
+    {
+        if (work)
+            work->counters.end(end - begin - 1);
+    }
+    void operator()(JobContext &context) { work->runRange(context, begin, end); }
+
     std::shared_ptr<Work> work;
     std::size_t begin;
     std::size_t end;
-    void operator()(JobContext &context) { work->runRange(context, begin, end); }
 };
 
 //! A pooled slice of an input-range map: the items were copied out when the map was set up.
-template <class Work>
+//! Counted as MapSlice.
+template<class Work>
 struct MapChunk
 {
+    MapChunk(std::shared_ptr<Work> w, std::vector<typename Work::Item> i)
+        : work(std::move(w)), items(std::move(i))
+    { }
+    MapChunk(MapChunk &&other) noexcept : work(std::move(other.work)), items(std::move(other.items))
+    { }
+    MapChunk &operator=(MapChunk &&) = delete;
+    ~MapChunk()
+    {
+        if (work)
+            work->counters.end(items.size() - 1);
+    }
+    void operator()(JobContext &context) { work->runItemsOf(context, items); }
+
     std::shared_ptr<Work> work;
     std::vector<typename Work::Item> items;
-    void operator()(JobContext &context) { work->runItemsOf(context, items); }
 };
 
 } // namespace FastThreadPool::detail

@@ -36,20 +36,21 @@ Pool::Pool(PoolOptions options, QObject *parent)
         // (listed, as after shutdownChildren()), running ones end, then the destructor
         // returns. Direct: aboutToQuit is emitted in the application's thread, and the
         // pool may live in another one.
-        connect(app, &QCoreApplication::aboutToQuit, this, [this] { d->shutdownChildren(); },
+        connect(
+                app, &QCoreApplication::aboutToQuit, this,
+                [this] { d->shutdownChildren(detail::StopCause::ApplicationQuit); },
                 Qt::DirectConnection);
     }
 }
 
 Pool::~Pool()
 {
+    if (d->onOwnThread())
+        qFatal("FastThreadPool::Pool destroyed from its own thread %s (a job or a callback of "
+               "this pool): it would wait for that very thread. Destroy it from another "
+               "thread (deleteLater() from a job is fine)",
+               qPrintable(QThread::currentThread()->objectName()));
     detail::Registry::instance().remove(this);
-    for (const auto &thread : d->threadsSnapshot()) {
-        if (thread.get() == QThread::currentThread())
-            qFatal("FastThreadPool::Pool destroyed from its own thread %s: destroy it from "
-                   "another thread (deleteLater() from a job is fine)",
-                   qPrintable(thread->objectName()));
-    }
     d->shutdown(QDeadlineTimer(QDeadlineTimer::Forever), false);
 }
 
@@ -58,35 +59,47 @@ JobId Pool::submitTask(detail::Task &&task, detail::Placement where, const char 
     return d->submit(std::move(task), where, caller);
 }
 
+void Pool::submitTasks(std::vector<detail::Task> &tasks, const char *caller)
+{
+    d->submitBatch(tasks, caller);
+}
+
 void Pool::startMapThreads(int count, detail::MapBody body, const char *caller)
 {
     Q_UNUSED(caller);
     d->startMapThreads(count, std::move(body));
 }
 
-void Pool::requireRunning(const char *caller) const
-{
-    d->requireRunning(caller);
-}
+int Pool::directMapThreads() const noexcept { return d->directMapThreads(); }
 
-AsCompleted Pool::asCompleted()
+detail::MapCounters &Pool::mapCounters() noexcept { return d->m_mapCounters; }
+
+void Pool::requireRunning(const char *caller) const { d->requireRunning(caller); }
+
+AsCompleted Pool::asCompleted() { return asCompleted(QDeadlineTimer(QDeadlineTimer::Forever)); }
+
+namespace {
+void requireQueues(const detail::PoolPrivate &d)
 {
-    return asCompleted(QDeadlineTimer(QDeadlineTimer::Forever));
+    if (d.m_delivery.hasCallbacks())
+        throw PoolCallback("Pool::asCompleted: results go to the done/failed callbacks of "
+                           "this pool, not to its queues");
 }
+} // namespace
 
 AsCompleted Pool::asCompleted(QDeadlineTimer deadline)
 {
-    if (d->m_delivery.hasCallbacks())
-        throw PoolCallback("Pool::asCompleted: results go to the done/failed callbacks of "
-                           "this pool, not to its queues");
+    requireQueues(*d);
+    if (deadline.isForever() && d->onJobThread())
+        throw WouldDeadlock("Pool::asCompleted: called from a job of this pool without a "
+                            "deadline; the range would never end while that job runs");
     return AsCompleted(*this, AsCompleted::Mode::Wait, deadline);
 }
 
 AsCompleted Pool::asCompleted(NoWaitT)
 {
-    auto range = asCompleted(QDeadlineTimer(QDeadlineTimer::Forever));
-    range.m_mode = AsCompleted::Mode::Now;
-    return range;
+    requireQueues(*d);
+    return AsCompleted(*this, AsCompleted::Mode::Now, QDeadlineTimer(QDeadlineTimer::Forever));
 }
 
 std::optional<Completion> AsCompleted::next()
@@ -99,62 +112,45 @@ std::optional<Completion> Pool::nextCompletion(bool wait, QDeadlineTimer deadlin
     return d->nextCompletion(wait, deadline);
 }
 
-bool Pool::cancel(JobId id)
-{
-    return d->cancel(id);
-}
+bool Pool::cancel(JobId id) { return d->cancel(id); }
 
-bool Pool::cancelAll()
-{
-    return d->cancelAll();
-}
+bool Pool::cancelAll() { return d->cancelAll(); }
 
-TimerId Pool::startTimer(detail::TimerSpec &&spec)
-{
-    return d->startTimer(std::move(spec));
-}
+TimerId Pool::startTimer(detail::TimerSpec &&spec) { return d->startTimer(std::move(spec)); }
 
-std::chrono::system_clock::time_point Pool::wallTime(const QDateTime &time, const char *caller)
+std::chrono::nanoseconds Pool::delayUntil(const QDateTime &time, const char *caller)
 {
     if (!time.isValid())
         throw std::invalid_argument(std::string(caller) + ": the time is not a valid QDateTime");
-    return std::chrono::system_clock::time_point(std::chrono::milliseconds(time.toMSecsSinceEpoch()));
+    // In ms first (a QDateTime spans far more than the clocks' ns), then saturated to ns.
+    const std::int64_t ms
+            = detail::saturatingSub(time.toMSecsSinceEpoch(), QDateTime::currentMSecsSinceEpoch());
+    return std::chrono::nanoseconds(detail::saturatingMul(ms, 1'000'000));
 }
 
-bool Pool::cancel(TimerId timer)
+std::chrono::nanoseconds Pool::delayUntil(std::chrono::system_clock::time_point time)
 {
-    return d->cancelTimer(timer);
+    const auto ns = [](std::chrono::system_clock::time_point t) {
+        return detail::saturatingNanoseconds(t.time_since_epoch(), "Pool::submitDoneAt", "the time")
+                .count();
+    };
+    return std::chrono::nanoseconds(
+            detail::saturatingSub(ns(time), ns(std::chrono::system_clock::now())));
 }
 
-void Pool::cancelTimers()
-{
-    d->cancelTimers();
-}
+bool Pool::cancel(TimerId timer) { return d->cancelTimer(timer); }
 
-QList<TimerId> Pool::delayed() const
-{
-    return d->m_scheduler.delayed();
-}
+void Pool::cancelTimers() { d->cancelTimers(); }
 
-QList<TimerId> Pool::scheduled() const
-{
-    return d->m_scheduler.scheduled();
-}
+QList<TimerId> Pool::delayed() const { return d->m_scheduler.delayed(); }
 
-bool Pool::shutdown(QDeadlineTimer deadline, bool soon)
-{
-    return d->shutdown(deadline, soon);
-}
+QList<TimerId> Pool::scheduled() const { return d->m_scheduler.scheduled(); }
 
-bool Pool::join(QDeadlineTimer deadline)
-{
-    return d->shutdown(deadline, false);
-}
+bool Pool::shutdown(QDeadlineTimer deadline, bool soon) { return d->shutdown(deadline, soon); }
 
-void Pool::shutdownChildren()
-{
-    d->shutdownChildren();
-}
+bool Pool::join(QDeadlineTimer deadline) { return d->shutdown(deadline, false); }
+
+void Pool::shutdownChildren() { d->shutdownChildren(); }
 
 int Pool::cleanupChildren()
 {
@@ -175,20 +171,11 @@ int Pool::cleanupChildren()
     return int(ended.size());
 }
 
-void Pool::clear()
-{
-    d->clear();
-}
+void Pool::clear() { d->clear(); }
 
-bool Pool::waitIdle(QDeadlineTimer deadline)
-{
-    return d->waitIdle(deadline);
-}
+bool Pool::waitIdle(QDeadlineTimer deadline) { return d->waitIdle(deadline); }
 
-int Pool::maxChildren() const noexcept
-{
-    return d->maxChildren;
-}
+int Pool::maxChildren() const noexcept { return d->maxChildren; }
 
 int Pool::alive() const noexcept
 {
@@ -215,50 +202,26 @@ int Pool::busy() const
     return d->busyChildren(false) + d->mapThreadsBusy();
 }
 
-qint64 Pool::pending() const
-{
-    return qint64(d->unfinishedJobs()) + d->mapThreadsBusy();
-}
+qint64 Pool::pending() const { return qint64(d->unfinishedJobs()) + d->mapThreadsBusy(); }
 
-QList<JobId> Pool::jobs() const
-{
-    return d->pendingIds();
-}
+QList<JobId> Pool::jobs() const { return d->pendingIds(); }
 
 bool Pool::isShutdown() const noexcept
 {
     return d->m_shutdown.load(std::memory_order_relaxed); // relaxed: a status snapshot
 }
 
-ResultQueue<Result> &Pool::done() noexcept
-{
-    return d->m_delivery.done();
-}
+ResultQueue<Result> &Pool::done() noexcept { return d->m_delivery.done(); }
 
-ResultQueue<Failure> &Pool::failed() noexcept
-{
-    return d->m_delivery.failed();
-}
+ResultQueue<Failure> &Pool::failed() noexcept { return d->m_delivery.failed(); }
 
-qsizetype Pool::doneQueued() const noexcept
-{
-    return d->m_delivery.done().size();
-}
+qsizetype Pool::doneQueued() const noexcept { return d->m_delivery.done().size(); }
 
-qsizetype Pool::failedQueued() const noexcept
-{
-    return d->m_delivery.failed().size();
-}
+qsizetype Pool::failedQueued() const noexcept { return d->m_delivery.failed().size(); }
 
-quint64 Pool::submitted() const noexcept
-{
-    return d->m_store.claimed();
-}
+quint64 Pool::submitted() const noexcept { return d->submittedJobs(); }
 
-quint64 Pool::completed() const
-{
-    return d->endedJobs();
-}
+quint64 Pool::completed() const { return d->completedJobs(); }
 
 bool Pool::event(QEvent *event)
 {
@@ -275,15 +238,9 @@ void Pool::timerEvent(QTimerEvent *event)
         QObject::timerEvent(event);
 }
 
-void Pool::connectNotify(const QMetaMethod &signal)
-{
-    d->m_signals.signalConnected(signal);
-}
+void Pool::connectNotify(const QMetaMethod &signal) { d->m_signals.signalConnected(signal); }
 
-void Pool::disconnectNotify(const QMetaMethod &signal)
-{
-    d->m_signals.signalDisconnected(signal);
-}
+void Pool::disconnectNotify(const QMetaMethod &signal) { d->m_signals.signalDisconnected(signal); }
 
 QDebug operator<<(QDebug debug, const Pool &pool)
 {
@@ -299,9 +256,6 @@ QDebug operator<<(QDebug debug, const Pool &pool)
     return debug;
 }
 
-bool shutdownAll(bool now)
-{
-    return detail::Registry::instance().shutdownAll(now);
-}
+bool shutdownAll(bool now) { return detail::Registry::instance().shutdownAll(now); }
 
 } // namespace FastThreadPool

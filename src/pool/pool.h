@@ -10,6 +10,7 @@
 #include <fastthreadpool/pooloptions.h>
 #include <fastthreadpool/result.h>
 #include <fastthreadpool/resultqueue.h>
+#include <fastthreadpool/saturating.h>
 #include <fastthreadpool/semaphore.h>
 #include <fastthreadpool/task.h>
 #include <fastthreadpool/timerid.h>
@@ -38,6 +39,7 @@ namespace FastThreadPool {
 
 namespace detail {
 class PoolPrivate;
+class Registry;
 class SignalPump;
 using MapBody = std::function<void(JobContext &, const std::atomic<bool> &stop)>;
 } // namespace detail
@@ -124,10 +126,10 @@ public:
         Throws PoolStopped after shutdownChildren()/shutdown() (until clear()) and
         std::invalid_argument for a null function.
     */
-    template <class F, class... Args>
+    template<class F, class... Args>
     JobId submit(F &&fn, Args &&...args)
     {
-        return enqueue(detail::Placement::Tail, "Pool::submit", std::forward<F>(fn), true,
+        return enqueue(detail::Placement::Tail, "Pool::submit", std::forward<F>(fn), PoolDone,
                        std::forward<Args>(args)...);
     }
 
@@ -137,7 +139,7 @@ public:
         in the worker thread (it must be thread-safe) and nothing is queued. An exception
         from the callable is a failure of this job.
     */
-    template <class F, class D, class... Args>
+    template<class F, class D, class... Args>
     JobId submitDone(F &&fn, D &&done, Args &&...args)
     {
         return enqueue(detail::Placement::Tail, "Pool::submitDone", std::forward<F>(fn),
@@ -145,15 +147,15 @@ public:
     }
 
     //! As submit(), but the job goes to the head of the queue (last in, first out).
-    template <class F, class... Args>
+    template<class F, class... Args>
     JobId submitFirst(F &&fn, Args &&...args)
     {
-        return enqueue(detail::Placement::Head, "Pool::submitFirst", std::forward<F>(fn), true,
+        return enqueue(detail::Placement::Head, "Pool::submitFirst", std::forward<F>(fn), PoolDone,
                        std::forward<Args>(args)...);
     }
 
     //! As submitDone(), at the head of the queue.
-    template <class F, class D, class... Args>
+    template<class F, class D, class... Args>
     JobId submitDoneFirst(F &&fn, D &&done, Args &&...args)
     {
         return enqueue(detail::Placement::Head, "Pool::submitDoneFirst", std::forward<F>(fn),
@@ -166,50 +168,66 @@ public:
         and go where `done` says (as in submitDone); a failing item is one failed entry and
         the others go on. Returns at once; wait with waitIdle() or asCompleted().
 
-        direct = true: up to maxChildren extra threads, started for this map and ended when
-        the items run out, take contiguous chunks from one shared cursor.
+        direct = true: extra threads, started for this map and ended when the items run
+        out, take contiguous chunks from one shared cursor; as many as maxChildren, but no
+        more than the items and no more than four per core (a direct map is for work that
+        keeps a core busy; for items that block, use direct = false on a pool with that
+        many children). cancelAll() stops a running direct map: its threads take no more
+        items.
         direct = false: the items are cut into slices that run as ordinary jobs on the
-        children, which stay for reuse.
+        children, which stay for reuse. All slices are queued at once: a concurrent
+        shutdown refuses all of them or none.
 
         The items are owned by the map: an lvalue container is copied, an rvalue moved; pass
         a view (std::views::all(container)) to share a container that outlives the map.
-        Throws PoolStopped and std::invalid_argument as submit() does.
+        An exception thrown while iterating the range (a generator, a filter's predicate)
+        is one failed entry with id 0; the items taken before it run, no later ones.
+        Every item counts as one job in submitted() and completed(). `done` defaults to
+        the pool's choice (PoolDone); true means done() itself, as in submitDone().
+        Throws PoolStopped, ThreadStartFailed and std::invalid_argument as submit() does,
+        and then no item ran.
     */
-    template <class F, std::ranges::input_range R, class D = bool>
-    void map(F &&fn, R &&items, D &&done = true, bool direct = true);
+    template<class F, std::ranges::input_range R, class D = PoolDoneT>
+    void map(F &&fn, R &&items, D &&done = D{}, bool direct = true);
 
-    template <class F, class T, class D = bool>
-    void map(F &&fn, std::initializer_list<T> items, D &&done = true, bool direct = true)
+    template<class F, class T, class D = PoolDoneT>
+    void map(F &&fn, std::initializer_list<T> items, D &&done = D{}, bool direct = true)
     {
         map(std::forward<F>(fn), std::vector<T>(items), std::forward<D>(done), direct);
     }
 
     /*!
         Timers. Each returns a TimerId for cancel(TimerId). A timer fires on the pool's
-        scheduler thread (one per pool, with its own event loop and one QTimer, started by
-        the first timer) and its run enters the job queue at the head, as submitFirst().
+        scheduler thread (one per pool, started by the first timer, sleeping on the clock
+        until the earliest deadline: it needs no event loop and goes on firing with or
+        without a QCoreApplication) and its run enters the job queue at the head, as
+        submitFirst().
         Results are handled as submitDone()'s: a run's results carry the id of that run.
 
-        Rules for every timer: a negative delay or interval, an invalid or past time, a null
-        function throw std::invalid_argument; a stopped pool throws PoolStopped. shutdown(),
-        shutdownChildren() and the destructor cancel every timer: none fires into a stopped
-        pool. Any thread may call these.
+        Rules for every timer: a negative delay or interval, an invalid or past time, a NaN
+        duration, a null function throw std::invalid_argument; a stopped pool throws
+        PoolStopped; ThreadStartFailed if the timer thread cannot be started. Any duration
+        type works (hours::max(), years, duration<double>): a delay, interval or time beyond
+        the steady clock's range (about 292 years) saturates, and such a timer stays listed
+        but never fires; nothing fires early. shutdown(), shutdownChildren() and the
+        destructor cancel every timer: none fires into a stopped pool. Any thread may call
+        these.
     */
     //! Runs fn(args...) once, `delay` from now.
-    template <class Rep, class Period, class F, class... Args>
+    template<class Rep, class Period, class F, class... Args>
     TimerId submitLater(std::chrono::duration<Rep, Period> delay, F &&fn, Args &&...args)
     {
-        return submitDoneLater(delay, std::forward<F>(fn), true, std::forward<Args>(args)...);
+        return submitDoneLater(delay, std::forward<F>(fn), PoolDone, std::forward<Args>(args)...);
     }
     //! As submitLater(), with this timer's own result handling (see submitDone()).
-    template <class Rep, class Period, class F, class D, class... Args>
+    template<class Rep, class Period, class F, class D, class... Args>
     TimerId submitDoneLater(std::chrono::duration<Rep, Period> delay, F &&fn, D &&done,
                             Args &&...args)
     {
         auto spec = timerSpec(false, "Pool::submitDoneLater", std::forward<F>(fn),
                               std::forward<D>(done), std::forward<Args>(args)...);
         spec.kind = detail::TimerSpec::Kind::Later;
-        spec.delay = std::chrono::duration_cast<std::chrono::nanoseconds>(delay);
+        spec.delay = detail::saturatingNanoseconds(delay, spec.caller, "the delay");
         return startTimer(std::move(spec));
     }
 
@@ -219,37 +237,35 @@ public:
         The time is turned into a steady-clock deadline when called: a later change of the
         system clock does not move it.
     */
-    template <class Rep, class Period, class F, class... Args>
+    template<class Rep, class Period, class F, class... Args>
     TimerId submitAt(const QDateTime &time, std::chrono::duration<Rep, Period> interval, F &&fn,
                      Args &&...args)
     {
-        return submitDoneAt(time, interval, std::forward<F>(fn), true, std::forward<Args>(args)...);
+        return submitDoneAt(time, interval, std::forward<F>(fn), PoolDone,
+                            std::forward<Args>(args)...);
     }
-    template <class Rep, class Period, class F, class D, class... Args>
-    TimerId submitDoneAt(const QDateTime &time, std::chrono::duration<Rep, Period> interval,
-                         F &&fn, D &&done, Args &&...args)
+    template<class Rep, class Period, class F, class D, class... Args>
+    TimerId submitDoneAt(const QDateTime &time, std::chrono::duration<Rep, Period> interval, F &&fn,
+                         D &&done, Args &&...args)
     {
-        return submitDoneAt(wallTime(time, "Pool::submitDoneAt"), interval, std::forward<F>(fn),
-                            std::forward<D>(done), std::forward<Args>(args)...);
+        return submitDoneAtDelay(delayUntil(time, "Pool::submitDoneAt"), interval,
+                                 std::forward<F>(fn), std::forward<D>(done),
+                                 std::forward<Args>(args)...);
     }
-    template <class Rep, class Period, class F, class... Args>
+    template<class Rep, class Period, class F, class... Args>
     TimerId submitAt(std::chrono::system_clock::time_point time,
                      std::chrono::duration<Rep, Period> interval, F &&fn, Args &&...args)
     {
-        return submitDoneAt(time, interval, std::forward<F>(fn), true, std::forward<Args>(args)...);
+        return submitDoneAt(time, interval, std::forward<F>(fn), PoolDone,
+                            std::forward<Args>(args)...);
     }
-    template <class Rep, class Period, class F, class D, class... Args>
+    template<class Rep, class Period, class F, class D, class... Args>
     TimerId submitDoneAt(std::chrono::system_clock::time_point time,
                          std::chrono::duration<Rep, Period> interval, F &&fn, D &&done,
                          Args &&...args)
     {
-        const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(interval);
-        auto spec = timerSpec(ns.count() > 0, "Pool::submitDoneAt", std::forward<F>(fn),
-                              std::forward<D>(done), std::forward<Args>(args)...);
-        spec.kind = detail::TimerSpec::Kind::At;
-        spec.at = time;
-        spec.interval = ns;
-        return startTimer(std::move(spec));
+        return submitDoneAtDelay(delayUntil(time), interval, std::forward<F>(fn),
+                                 std::forward<D>(done), std::forward<Args>(args)...);
     }
 
     /*!
@@ -260,19 +276,19 @@ public:
         is skipped (the timer keeps its grid). The function and its arguments are copied for
         each run, so they must be copyable.
     */
-    template <class Rep, class Period, class F, class... Args>
+    template<class Rep, class Period, class F, class... Args>
     TimerId schedule(std::chrono::duration<Rep, Period> interval, F &&fn, Args &&...args)
     {
-        return scheduleDone(interval, std::forward<F>(fn), true, std::forward<Args>(args)...);
+        return scheduleDone(interval, std::forward<F>(fn), PoolDone, std::forward<Args>(args)...);
     }
-    template <class Rep, class Period, class F, class D, class... Args>
+    template<class Rep, class Period, class F, class D, class... Args>
     TimerId scheduleDone(std::chrono::duration<Rep, Period> interval, F &&fn, D &&done,
                          Args &&...args)
     {
         auto spec = timerSpec(true, "Pool::scheduleDone", std::forward<F>(fn),
                               std::forward<D>(done), std::forward<Args>(args)...);
         spec.kind = detail::TimerSpec::Kind::Schedule;
-        spec.interval = std::chrono::duration_cast<std::chrono::nanoseconds>(interval);
+        spec.interval = detail::saturatingNanoseconds(interval, spec.caller, "the interval");
         return startTimer(std::move(spec));
     }
 
@@ -375,7 +391,7 @@ public:
         the future has just finished and stores it anyway; QtConcurrent::run() has the same
         race). Throws as submit(). Any thread.
     */
-    template <class F, class... Args>
+    template<class F, class... Args>
     auto submitFuture(F &&fn, Args &&...args)
     {
         detail::requireCallable(fn, "Pool::submitFuture", "the function");
@@ -394,7 +410,7 @@ public:
         an exception from fn() skips then() and reaches the returned future as itself.
         Throws as submit(), and std::invalid_argument for a null context. Any thread.
     */
-    template <class F, class Then>
+    template<class F, class Then>
     auto submitThen(QObject *context, F &&fn, Then &&then)
     {
         detail::requireCallable(fn, "Pool::submitThen", "the function");
@@ -403,8 +419,7 @@ public:
             throw std::invalid_argument("Pool::submitThen: the context object is null");
         auto job = detail::makeFutureJob(std::forward<F>(fn));
         auto continued = job.future().then(context, std::forward<Then>(then));
-        submitTask(detail::Task::make(std::move(job)), detail::Placement::Tail,
-                   "Pool::submitThen");
+        submitTask(detail::Task::make(std::move(job)), detail::Placement::Tail, "Pool::submitThen");
         return continued;
     }
 
@@ -439,10 +454,10 @@ protected:
 private:
     friend class AsCompleted;
     friend class detail::SignalPump; // emits the signals, asks what is connected
+    friend class detail::Registry; // shutdownAll() stops pools through their private part
 
-    template <class F, class D, class... Args>
-    JobId enqueue(detail::Placement where, const char *caller, F &&fn, D &&done,
-                  Args &&...args)
+    template<class F, class D, class... Args>
+    JobId enqueue(detail::Placement where, const char *caller, F &&fn, D &&done, Args &&...args)
     {
         static_assert(std::is_invocable_v<std::decay_t<F> &, std::decay_t<Args>...>,
                       "the function cannot be called with these arguments");
@@ -456,12 +471,27 @@ private:
 
     JobId submitTask(detail::Task &&task, detail::Placement where, const char *caller);
     TimerId startTimer(detail::TimerSpec &&spec);
-    static std::chrono::system_clock::time_point wallTime(const QDateTime &time,
-                                                          const char *caller);
+    //! From now to `time` (wall clock), saturated; throws for an invalid QDateTime.
+    static std::chrono::nanoseconds delayUntil(const QDateTime &time, const char *caller);
+    static std::chrono::nanoseconds delayUntil(std::chrono::system_clock::time_point time);
 
-    template <class F, class D, class... Args>
-    detail::TimerSpec timerSpec(bool periodic, const char *caller, F &&fn, D &&done,
-                                Args &&...args)
+    template<class Rep, class Period, class F, class D, class... Args>
+    TimerId submitDoneAtDelay(std::chrono::nanoseconds delay,
+                              std::chrono::duration<Rep, Period> interval, F &&fn, D &&done,
+                              Args &&...args)
+    {
+        const auto every
+                = detail::saturatingNanoseconds(interval, "Pool::submitDoneAt", "the interval");
+        auto spec = timerSpec(every.count() > 0, "Pool::submitDoneAt", std::forward<F>(fn),
+                              std::forward<D>(done), std::forward<Args>(args)...);
+        spec.kind = detail::TimerSpec::Kind::At;
+        spec.delay = delay;
+        spec.interval = every;
+        return startTimer(std::move(spec));
+    }
+
+    template<class F, class D, class... Args>
+    detail::TimerSpec timerSpec(bool periodic, const char *caller, F &&fn, D &&done, Args &&...args)
     {
         static_assert(std::is_invocable_v<std::decay_t<F> &, std::decay_t<Args>...>,
                       "the function cannot be called with these arguments");
@@ -478,7 +508,13 @@ private:
         spec.task = detail::Task::make(std::move(closure));
         return spec;
     }
+    //! Queues every task or none (then throws as submit()).
+    void submitTasks(std::vector<detail::Task> &tasks, const char *caller);
+    //! Starts `count` threads running `body`; throws if none could be started.
     void startMapThreads(int count, detail::MapBody body, const char *caller);
+    //! The most threads a direct map starts.
+    int directMapThreads() const noexcept;
+    detail::MapCounters &mapCounters() noexcept;
     void requireRunning(const char *caller) const;
     std::optional<Completion> nextCompletion(bool wait, QDeadlineTimer deadline);
 
@@ -495,7 +531,7 @@ FASTTHREADPOOL_EXPORT bool shutdownAll(bool now = true);
 //! "FastThreadPool::Pool(maxChildren=4, alive=2, busy=1, pending=7, shutdown)"
 FASTTHREADPOOL_EXPORT QDebug operator<<(QDebug debug, const Pool &pool);
 
-template <class F, std::ranges::input_range R, class D>
+template<class F, std::ranges::input_range R, class D>
 void Pool::map(F &&fn, R &&items, D &&done, bool direct)
 {
     detail::requireCallable(fn, "Pool::map", "the function");
@@ -504,44 +540,75 @@ void Pool::map(F &&fn, R &&items, D &&done, bool direct)
     auto view = detail::ownRange(std::forward<R>(items));
     using Work = detail::MapWork<std::decay_t<F>, decltype(detail::makeSink(std::forward<D>(done))),
                                  decltype(view)>;
-    if constexpr (std::ranges::forward_range<decltype(view)>) {
-        if (std::ranges::empty(view))
-            return;
-    }
     auto work = std::make_shared<Work>(std::forward<F>(fn), detail::makeSink(std::forward<D>(done)),
-                                       std::move(view));
-    if constexpr (!std::ranges::forward_range<decltype(work->view)>) {
-        if (work->exhausted()) // a single-pass range: looking costs no item
+                                       std::move(view), mapCounters());
+    using View = decltype(work->view);
+    // Looking into the range runs its code (a filter's predicate, a generator's body): an
+    // exception there is a failure of the map (id 0), never an exception of this call.
+    std::exception_ptr iterationError;
+    try {
+        if (work->exhausted())
             return;
+    } catch (...) {
+        iterationError = std::current_exception();
     }
-    int threads = maxChildren();
-    if constexpr (std::ranges::sized_range<decltype(work->view)>)
-        threads = int(std::min<std::size_t>(std::size_t(threads), std::ranges::size(work->view)));
-    work->threads = threads;
+    if (iterationError) {
+        submitTask(detail::Task::make(detail::MapIterationFailure{iterationError,
+                                                                  detail::functionInfo(work->fn)}),
+                   detail::Placement::Tail, "Pool::map");
+        return;
+    }
 
     if (direct) {
-        startMapThreads(threads,
-                        [work](JobContext &context, const std::atomic<bool> &stop) {
-                            work->drain(context, stop);
-                        },
-                        "Pool::map");
-    } else if constexpr (detail::kIndexable<decltype(work->view)>) {
+        int threads = directMapThreads();
+        if constexpr (std::ranges::sized_range<View>) {
+            const auto total = std::ranges::size(work->view);
+            threads = int(std::min<std::size_t>(std::size_t(threads), total));
+            work->announce(total);
+        }
+        work->threads = threads;
+        // Throws (PoolStopped, ThreadStartFailed) only if no thread started: then no item
+        // ran, and the work's destructor ends the items it announced.
+        startMapThreads(
+                threads,
+                [work](JobContext &context, const std::atomic<bool> &stop) {
+                    work->drain(context, stop);
+                },
+                "Pool::map");
+        return;
+    }
+
+    // Pooled: every slice is queued by one call, so a concurrent shutdown refuses all of
+    // them (and nothing ran) or none.
+    std::vector<detail::Task> slices;
+    if constexpr (detail::kIndexable<View>) {
         const std::size_t total = std::ranges::size(work->view);
         // Many slices per child, so that children finishing early take over the rest.
-        const std::size_t slices = std::min<std::size_t>(total, std::size_t(threads) * 16);
-        for (std::size_t s = 0; s < slices; ++s)
-            submitTask(detail::Task::make(detail::MapSlice<Work>{work, total * s / slices,
-                                                                 total * (s + 1) / slices}),
-                       detail::Placement::Tail, "Pool::map");
+        const std::size_t count = std::min<std::size_t>(total, std::size_t(maxChildren()) * 16);
+        mapCounters().announce(total - count);
+        slices.reserve(count);
+        for (std::size_t s = 0; s < count; ++s)
+            slices.push_back(detail::Task::make(
+                    detail::MapSlice<Work>(work, total * s / count, total * (s + 1) / count)));
     } else {
+        constexpr std::size_t kChunk = 64;
         for (;;) {
-            auto chunk = work->takeItems(64);
-            if (chunk.empty())
+            std::exception_ptr error;
+            auto chunk = work->takeItems(kChunk, error);
+            const bool last = error || chunk.size() < kChunk; // short: the range ended
+            if (!chunk.empty()) {
+                mapCounters().announce(chunk.size() - 1);
+                slices.push_back(
+                        detail::Task::make(detail::MapChunk<Work>(work, std::move(chunk))));
+            }
+            if (error) // the items taken before it run; the failure follows them
+                slices.push_back(detail::Task::make(
+                        detail::MapIterationFailure{error, detail::functionInfo(work->fn)}));
+            if (last)
                 break;
-            submitTask(detail::Task::make(detail::MapChunk<Work>{work, std::move(chunk)}),
-                       detail::Placement::Tail, "Pool::map");
         }
     }
+    submitTasks(slices, "Pool::map");
 }
 
 } // namespace FastThreadPool

@@ -7,6 +7,7 @@
 #include "core/jobqueue.h"
 #include "core/jobstore.h"
 #include "delivery/delivery.h"
+#include "pool/poolthread.h"
 #include "pool/signalpump.h"
 #include "scheduler/scheduler.h"
 
@@ -19,9 +20,32 @@
 
 namespace FastThreadPool::detail {
 
-class PoolThread;
-class WorkerThread;
-struct JobProgress;
+/*
+    Locks of a pool, and their order. No lock is ever held while waiting for another thread
+    (a join, a wait for jobs, a condition another lock holder must signal); every wait below
+    happens with none of these held. Where two are nested, the outer one is listed first.
+
+    Registry::m_mutex          shutdownAll()'s list of pools; held to pick and pin one, or
+                               to add/remove one. Nests nothing.
+    Scheduler::m_lifecycle     starting/stopping the timer thread; nests Scheduler::m_mutex.
+      Scheduler::m_mutex       the timer heap and slots; held briefly, never calls out.
+    PoolPrivate::m_threadsMutex the thread list and the spawn/stop decisions; nests nothing
+                               but QThread::start() of a new thread.
+    JobStore::m_mutex          block lookup and creation, cancel's record access, jobs();
+                               nests nothing (cancelled tasks are destroyed after it).
+    JobQueue::m_lateMutex      the late list; nests nothing.
+    LaneQueue::m_mutex         a queue's lanes (consumers); nests nothing.
+    CallbackThread::m_lifecycle starting/stopping a callback runner; nests nothing but
+                               QThread::start().
+    Delivery::m_elsewhereMutex failures reported from threads without lanes; nests a
+                               LaneQueue::m_mutex only through a lane's first acquisition.
+    MapWork::mutex             a map's shared iterator over an input range; held while the
+                               range's own code runs (user code), which must not call back
+                               into the pool's map.
+*/
+
+//! Why a pool stopped taking jobs: named in PoolStopped's message.
+enum class StopCause : int { None, Shutdown, ShutdownChildren, ShutdownAll, ApplicationQuit };
 
 class PoolPrivate
 {
@@ -31,14 +55,27 @@ public:
 
     // Submitting.
     JobId submit(Task &&task, Placement where, const char *caller);
+    //! Queues every task or none (throws as submit()).
+    void submitBatch(std::vector<Task> &tasks, const char *caller);
     void requireRunning(const char *caller) const
     {
         // relaxed: an early, cheap refusal; submit() re-checks in the ordered handshake.
         if (m_stopped.load(std::memory_order_relaxed)) [[unlikely]]
             throwStopped(caller);
     }
-    [[noreturn]] static void throwStopped(const char *caller);
+    [[noreturn]] void throwStopped(const char *caller) const;
     void startMapThreads(int count, MapBody body);
+    //! The most threads a direct map starts: maxChildren, and at most four per core.
+    int directMapThreads() const noexcept;
+
+    //! The calling thread is one of this pool's children or map threads.
+    bool onJobThread() const noexcept
+    {
+        const ThreadRole role = JoinableThread::currentRole();
+        return role.owner == this && role.runsJobs;
+    }
+    //! The calling thread is any thread of this pool (jobs, callbacks, timers).
+    bool onOwnThread() const noexcept { return JoinableThread::currentRole().owner == this; }
 
     // Timers.
     TimerId startTimer(TimerSpec &&spec);
@@ -49,8 +86,17 @@ public:
     // Cancelling and stopping.
     bool cancel(JobId id);
     bool cancelAll();
-    bool shutdown(QDeadlineTimer deadline, bool soon);
-    void shutdownChildren();
+    //! Stops taking jobs without waiting for anything: children stop after their current
+    //! job (Now) or once the queue is empty (Drain); timers are cancelled. Returns the
+    //! threads asked to stop.
+    std::vector<std::shared_ptr<PoolThread>> requestStop(StopMode mode, StopCause cause);
+    //! requestStop(), then waits until the threads asked to stop ended (threads a
+    //! concurrent clear() and submit start are not waited for).
+    bool shutdown(QDeadlineTimer deadline, bool soon, StopCause cause = StopCause::Shutdown);
+    void shutdownChildren(StopCause cause = StopCause::ShutdownChildren)
+    {
+        requestStop(StopMode::Now, cause);
+    }
     void clear();
 
     // Waiting.
@@ -69,8 +115,20 @@ public:
 
     // Counting.
     std::uint64_t unfinishedJobs() const; // claimed ids minus ended jobs
-    std::uint64_t endedJobs() const;      // run, failed, cancelled or refused, ever
-    std::uint64_t unstartedJobs() const;  // unfinished jobs no thread is running
+    std::uint64_t endedJobs() const; // run, failed, cancelled or refused, ever
+    //! Pool::submitted() and Pool::completed(): jobs, each map item counting as one.
+    //! Completed is read before submitted where both are shown: it never exceeds it.
+    std::uint64_t submittedJobs() const noexcept
+    {
+        // relaxed: see MapCounters::announce().
+        return m_store.claimed() + m_mapCounters.submitted.load(std::memory_order_relaxed);
+    }
+    std::uint64_t completedJobs() const
+    {
+        // acquire: see MapCounters::end().
+        return m_mapCounters.ended.load(std::memory_order_acquire) + endedJobs();
+    }
+    std::uint64_t unstartedJobs() const; // unfinished jobs no thread is running
     bool isIdle() const { return unfinishedJobs() == 0 && mapThreadsBusy() == 0; }
     int mapThreadsBusy() const noexcept
     {
@@ -113,9 +171,11 @@ public:
     // woken for every result.
     EventCount m_arrivals;
     EventCount m_workEnded;
-    // Before the store: a timer run dropped unstarted tells the scheduler, until the store
-    // destroys the last of them. Its thread is stopped by shutdown(), before any of this.
+    // Before the store: a timer run dropped unstarted tells the scheduler, and a dropped
+    // map slice its counters, until the store destroys the last of them. The scheduler's
+    // thread is stopped by shutdown(), before any of this.
     Scheduler m_scheduler;
+    MapCounters m_mapCounters;
     JobStore m_store;
     JobQueue m_queue{m_store};
     SignalPump m_signals{q}; // before m_delivery, which pokes its Wakeup
@@ -128,14 +188,14 @@ public:
     // Children woken and not yet running: counted busy by the spawn rule until they run.
     alignas(64) std::atomic<int> m_waking{0};
     // Read by every submit, written rarely: no worker writes this line while it works.
-    alignas(64) std::atomic<int> m_workers{0};     // children not asked to stop (spawn cap)
-    std::atomic<bool> m_stopped{false};            // submits refused
-    std::atomic<bool> m_shutdown{false};           // isShutdown
+    alignas(64) std::atomic<int> m_workers{0}; // children not asked to stop (spawn cap)
+    std::atomic<bool> m_stopped{false}; // submits refused
+    std::atomic<bool> m_shutdown{false}; // isShutdown
+    std::atomic<StopCause> m_stopCause{StopCause::None}; // relaxed: for the message only
     // Written on rare events.
-    alignas(64) std::atomic<int> m_mapBusy{0};     // direct-map threads still working
-    std::atomic<int> m_alive{0};                   // pool threads inside run()
-    std::atomic<std::uint64_t> m_ended{0};         // jobs ended without running
-
+    alignas(64) std::atomic<int> m_mapBusy{0}; // direct-map threads still working
+    std::atomic<int> m_alive{0}; // pool threads inside run()
+    std::atomic<std::uint64_t> m_ended{0}; // jobs ended without running
 
     mutable std::mutex m_threadsMutex;
     std::vector<std::shared_ptr<PoolThread>> m_threads;
@@ -144,10 +204,18 @@ public:
 
 private:
     std::uint64_t endedJobs(std::uint64_t &running) const;
+    //! claim() that counts an id it could not give a record as ended (and rethrows).
+    JobStore::Claim claim();
     bool needsChild() const noexcept;
-    void wakeOrSpawn(bool allChildrenBusy);
-    void spawnWorker();
-    void stopWorkers(int mode);
+    //! Wakes a sleeping child or starts one for `claims` (just published). Throws
+    //! ThreadStartFailed after withdrawing them if no thread of the pool can run them.
+    void wakeOrSpawn(bool allChildrenBusy, const JobStore::Claim *claims, std::size_t count);
+    enum class Spawn { NotNeeded, Started, Failed };
+    Spawn spawnWorker();
+    //! A child that only drains the queue (a graceful stop found no child); null if none
+    //! could be started.
+    std::shared_ptr<PoolThread> spawnDrainer();
+    void cancelJobsStoppedBySoonShutdown();
 };
 
 } // namespace FastThreadPool::detail

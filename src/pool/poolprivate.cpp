@@ -37,47 +37,108 @@ const SteadyTime *deadlineOf(QDeadlineTimer deadline, SteadyTime &storage)
 } // namespace
 
 PoolPrivate::PoolPrivate(Pool &pool, PoolOptions opts)
-    : q(pool),
-      options(validated(std::move(opts))),
-      maxChildren(resolveMaxChildren(options.maxChildren)),
-      namePrefix(options.childNamePrefix.isEmpty() ? QStringLiteral("ThreadPool")
-                                                   : options.childNamePrefix),
-      m_scheduler(namePrefix + QStringLiteral("Timer"),
-                  [this](const std::shared_ptr<TimerState> &state) { return fireTimer(state); }),
-      m_delivery(options, m_arrivals, m_signals.wakeup())
-{
-}
+    : q(pool)
+    , options(validated(std::move(opts)))
+    , maxChildren(resolveMaxChildren(options.maxChildren))
+    , namePrefix(options.childNamePrefix.isEmpty() ? QStringLiteral("ThreadPool")
+                                                   : options.childNamePrefix)
+    , m_scheduler(namePrefix + QStringLiteral("Timer"), this,
+                  [this](const std::shared_ptr<TimerState> &state) { return fireTimer(state); })
+    , m_delivery(options, m_arrivals, m_signals.wakeup(), this)
+{ }
 
 PoolPrivate::~PoolPrivate() = default;
 
 // ---- submitting ------------------------------------------------------------------------
 
-void PoolPrivate::throwStopped(const char *caller)
+void PoolPrivate::throwStopped(const char *caller) const
 {
-    throw PoolStopped(std::string(caller)
-                      + ": the pool is stopped (shutdown() or shutdownChildren() was called); "
-                        "call clear() to use it again");
+    const char *cause = "shutdown() or shutdownChildren() was called";
+    // relaxed: only for the message.
+    switch (m_stopCause.load(std::memory_order_relaxed)) {
+    case StopCause::Shutdown:
+        cause = "shutdown() was called";
+        break;
+    case StopCause::ShutdownChildren:
+        cause = "shutdownChildren() was called";
+        break;
+    case StopCause::ShutdownAll:
+        cause = "shutdownAll() was called";
+        break;
+    case StopCause::ApplicationQuit:
+        cause = "the application is quitting (QCoreApplication::aboutToQuit; see "
+                "PoolOptions::keepRunningOnQuit)";
+        break;
+    case StopCause::None:
+        break;
+    }
+    throw PoolStopped(std::string(caller) + ": the pool is stopped (" + cause
+                      + "); call clear() to use it again");
+}
+
+JobStore::Claim PoolPrivate::claim()
+{
+    try {
+        return m_store.claim();
+    } catch (...) {
+        jobsEnded(1); // the id was claimed, its record could not be made: it never runs
+        throw;
+    }
 }
 
 JobId PoolPrivate::submit(Task &&task, Placement where, const char *caller)
 {
     requireRunning(caller);
-    const JobStore::Claim claim = m_store.claim();
+    const JobStore::Claim claim = this->claim();
     // seq_cst: the claim (a seq_cst RMW) is visible to a concurrent shutdown before it
     // reads the unfinished count, or we see its stop flag here and back out.
     if (m_stopped.load(std::memory_order_seq_cst)) {
         m_queue.refuse(claim);
         m_store.retire(JobBlock::of(claim.record), 1);
         jobsEnded(1);
-        throw PoolStopped(std::string(caller) + ": the pool was stopped during the call");
+        throwStopped(caller);
     }
     claim.record->task = std::move(task);
     // Looked at before publishing: an idle child may take the job at once and so look busy.
     const bool allChildrenBusy = needsChild();
     m_queue.publish(claim, where);
-    wakeOrSpawn(allChildrenBusy);
+    wakeOrSpawn(allChildrenBusy, &claim, 1);
     m_signals.poke(Wakeup::Counters);
     return claim.id;
+}
+
+void PoolPrivate::submitBatch(std::vector<Task> &tasks, const char *caller)
+{
+    requireRunning(caller);
+    std::vector<JobStore::Claim> claims;
+    claims.reserve(tasks.size()); // may throw: nothing claimed yet
+    auto refuseAll = [&] {
+        for (const JobStore::Claim &c : claims) {
+            m_queue.refuse(c);
+            m_store.retire(JobBlock::of(c.record), 1);
+        }
+        if (!claims.empty())
+            jobsEnded(claims.size());
+    };
+    try {
+        for (std::size_t i = 0; i < tasks.size(); ++i)
+            claims.push_back(claim());
+    } catch (...) {
+        refuseAll();
+        throw;
+    }
+    // seq_cst: as in submit(); every claim is made before the one look at the stop flag.
+    if (m_stopped.load(std::memory_order_seq_cst)) {
+        refuseAll();
+        throwStopped(caller);
+    }
+    const bool allChildrenBusy = needsChild();
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+        claims[i].record->task = std::move(tasks[i]);
+        m_queue.publish(claims[i], Placement::Tail);
+    }
+    wakeOrSpawn(allChildrenBusy, claims.data(), claims.size());
+    m_signals.poke(Wakeup::Counters);
 }
 
 bool PoolPrivate::needsChild() const noexcept
@@ -101,54 +162,130 @@ int PoolPrivate::busyChildren(bool runningOnly) const
     return busy;
 }
 
-void PoolPrivate::wakeOrSpawn(bool allChildrenBusy)
+void PoolPrivate::wakeOrSpawn(bool allChildrenBusy, const JobStore::Claim *claims,
+                              std::size_t count)
 {
     // The push above is ordered before reading m_sleepers (Dekker pair with
     // registerSleeper(), which announces itself and then looks at the queue again).
     int sleepers = loadAfterBarrier(m_sleepers);
-    while (sleepers > 0) {
+    std::size_t woken = 0;
+    while (sleepers > 0 && woken < count) {
         // relaxed: claiming a sleeper only decides who releases its token.
-        if (m_sleepers.compare_exchange_weak(sleepers, sleepers - 1,
-                                             std::memory_order_relaxed)) {
+        if (m_sleepers.compare_exchange_weak(sleepers, sleepers - 1, std::memory_order_relaxed)) {
             // The woken child is counted busy now, not when it gets the CPU, so that the
             // next submit does not mistake it for an idle one.
             m_waking.fetch_add(1, std::memory_order_relaxed); // relaxed: a hint
             m_wake.release(1);
-            return;
+            ++woken;
         }
     }
-    // A new child only when none was idle at the submit, and below maxChildren.
-    if (allChildrenBusy)
-        spawnWorker();
+    // A new child only when none was idle at the submit, and below maxChildren; for a
+    // batch, as many as the jobs left over need (looked at again before each).
+    if (woken == count || (count == 1 && !allChildrenBusy))
+        return;
+    const std::size_t wanted = std::min<std::size_t>(count - woken, std::size_t(maxChildren));
+    for (std::size_t i = 0; i < wanted; ++i) {
+        if (count > 1 && !needsChild())
+            return;
+        const Spawn spawned = spawnWorker();
+        if (spawned == Spawn::NotNeeded)
+            return;
+        if (spawned == Spawn::Started)
+            continue;
+        // relaxed: m_workers changes under m_threadsMutex; a child started meanwhile by
+        // another submit would have raised it.
+        if (m_workers.load(std::memory_order_relaxed) > 0)
+            return; // the children there are run these jobs, with fewer threads
+        // No thread of the pool can run them: withdraw them and say so. A job some
+        // thread took meanwhile runs (and was not withdrawn).
+        std::size_t withdrawn = 0;
+        for (std::size_t c = 0; c < count; ++c)
+            withdrawn += cancel(claims[c].id) ? 1 : 0;
+        if (withdrawn == count)
+            throw ThreadStartFailed(
+                    "Pool: no thread could be started for the job (QThread::start() failed); "
+                    "it was not queued");
+        return;
+    }
 }
 
-void PoolPrivate::spawnWorker()
+PoolPrivate::Spawn PoolPrivate::spawnWorker()
 {
     std::lock_guard lock(m_threadsMutex);
     // relaxed: m_workers and m_stopped change only under m_threadsMutex. A new child
     // starts busy (JobProgress), as it is about to take a job.
     const int workers = m_workers.load(std::memory_order_relaxed);
     if (workers >= maxChildren || m_stopped.load(std::memory_order_relaxed))
-        return;
-    auto thread = std::make_shared<WorkerThread>(
-            *this, namePrefix + QLatin1Char('-') + QString::number(m_nextThreadNumber++));
-    m_workers.fetch_add(1, std::memory_order_relaxed); // relaxed: see above
-    m_threads.push_back(thread);
-    thread->start();
+        return Spawn::NotNeeded;
+    try {
+        auto thread = std::make_shared<WorkerThread>(
+                *this, namePrefix + QLatin1Char('-') + QString::number(m_nextThreadNumber));
+        m_threads.reserve(m_threads.size() + 1); // the push below cannot fail after start
+        if (!thread->tryStart())
+            return Spawn::Failed; // not listed, not counted: the next submit tries again
+        ++m_nextThreadNumber;
+        m_workers.fetch_add(1, std::memory_order_relaxed); // relaxed: see above
+        m_threads.push_back(std::move(thread));
+        return Spawn::Started;
+    } catch (const std::bad_alloc &) {
+        return Spawn::Failed;
+    }
+}
+
+std::shared_ptr<PoolThread> PoolPrivate::spawnDrainer()
+{
+    std::lock_guard lock(m_threadsMutex);
+    try {
+        auto thread = std::make_shared<WorkerThread>(
+                *this, namePrefix + QLatin1Char('-') + QString::number(m_nextThreadNumber));
+        thread->requestStop(StopMode::Drain); // not one the spawn rule counts
+        m_threads.reserve(m_threads.size() + 1);
+        if (!thread->tryStart()) {
+            qWarning("FastThreadPool: no thread could be started to run the jobs queued "
+                     "before shutdown(); they stay pending");
+            return nullptr;
+        }
+        ++m_nextThreadNumber;
+        m_threads.push_back(thread);
+        return thread;
+    } catch (const std::bad_alloc &) {
+        return nullptr;
+    }
+}
+
+int PoolPrivate::directMapThreads() const noexcept
+{
+    return std::min(maxChildren, 4 * std::max(1, QThread::idealThreadCount()));
 }
 
 void PoolPrivate::startMapThreads(int count, MapBody body)
 {
+    // Made before any starts (an allocation failure leaves nothing running); a thread that
+    // cannot be started is dropped; if none starts, nothing of the map ran.
+    std::vector<std::shared_ptr<MapThread>> threads;
+    threads.reserve(std::size_t(count));
     std::lock_guard lock(m_threadsMutex);
     requireRunning("Pool::map");
-    for (int i = 0; i < count; ++i) {
-        auto thread = std::make_shared<MapThread>(
-                *this, namePrefix + QLatin1Char('-') + QString::number(m_nextThreadNumber++),
-                body);
-        m_mapBusy.fetch_add(1, std::memory_order_relaxed); // relaxed: start() publishes it
-        m_threads.push_back(thread);
-        thread->start();
+    for (int i = 0; i < count; ++i)
+        threads.push_back(std::make_shared<MapThread>(
+                *this, namePrefix + QLatin1Char('-') + QString::number(m_nextThreadNumber + i),
+                body));
+    m_threads.reserve(m_threads.size() + threads.size());
+    int started = 0;
+    for (auto &thread : threads) {
+        // relaxed: published to the thread by its start; undone below if it fails.
+        m_mapBusy.fetch_add(1, std::memory_order_relaxed);
+        if (!thread->tryStart()) {
+            m_mapBusy.fetch_sub(1, std::memory_order_relaxed); // relaxed: as above
+            continue;
+        }
+        ++m_nextThreadNumber;
+        ++started;
+        m_threads.push_back(std::move(thread));
     }
+    if (started == 0)
+        throw ThreadStartFailed("Pool::map: no thread could be started for the map "
+                                "(QThread::start() failed); no item ran");
 }
 
 // ---- running ---------------------------------------------------------------------------
@@ -164,8 +301,7 @@ bool PoolPrivate::unregisterSleeper()
 {
     int sleepers = m_sleepers.load(std::memory_order_relaxed); // relaxed: CAS decides
     while (sleepers > 0) {
-        if (m_sleepers.compare_exchange_weak(sleepers, sleepers - 1,
-                                             std::memory_order_relaxed))
+        if (m_sleepers.compare_exchange_weak(sleepers, sleepers - 1, std::memory_order_relaxed))
             return false;
     }
     // Someone claimed this registration and releases (or released) a token: consume it.
@@ -275,8 +411,7 @@ struct TimerRun
 
     TimerRun(std::shared_ptr<TimerState> s, Scheduler *sched)
         : state(std::move(s)), scheduler(sched)
-    {
-    }
+    { }
     TimerRun(TimerRun &&) noexcept = default;
     TimerRun &operator=(TimerRun &&) = delete;
     ~TimerRun()
@@ -328,32 +463,30 @@ TimerId PoolPrivate::startTimer(TimerSpec &&spec)
     if (spec.interval < nanoseconds(0))
         throw std::invalid_argument(caller + ": the interval must not be negative (got "
                                     + describe(spec.interval) + ")");
-    const auto now = steady_clock::now();
-    steady_clock::time_point first;
+    const std::int64_t now = Scheduler::nowNs();
+    std::int64_t first = now;
     Scheduler::List list = Scheduler::List::Scheduled;
     switch (spec.kind) {
     case TimerSpec::Kind::Later:
         if (spec.delay < nanoseconds(0))
             throw std::invalid_argument(caller + ": the delay must not be negative (got "
                                         + describe(spec.delay) + ")");
-        first = now + spec.delay;
+        first = saturatingDeadline(now, spec.delay);
         list = Scheduler::List::Delayed;
         break;
     case TimerSpec::Kind::Schedule:
         if (spec.interval <= nanoseconds(0))
             throw std::invalid_argument(caller + ": the interval must be positive (got "
                                         + describe(spec.interval) + ")");
-        first = now + spec.interval;
+        first = saturatingDeadline(now, spec.interval);
         break;
-    case TimerSpec::Kind::At: {
-        const auto wallNow = system_clock::now();
-        if (!spec.at || *spec.at < wallNow - kPastTolerance)
-            throw std::invalid_argument(caller + ": the time is in the past ("
-                                        + describe(wallNow - spec.at.value_or(wallNow))
-                                        + " ago)");
-        first = now + std::max(nanoseconds(0), duration_cast<nanoseconds>(*spec.at - wallNow));
+    case TimerSpec::Kind::At:
+        if (spec.delay < -kPastTolerance)
+            throw std::invalid_argument(
+                    caller + ": the time is in the past ("
+                    + describe(nanoseconds(saturatingSub(0, spec.delay.count()))) + " ago)");
+        first = saturatingDeadline(now, std::max(nanoseconds(0), spec.delay));
         break;
-    }
     }
     auto state = std::make_shared<TimerState>(spec.interval.count());
     state->task = std::move(spec.task);
@@ -365,12 +498,21 @@ bool PoolPrivate::fireTimer(const std::shared_ptr<TimerState> &state)
     if (!state->markQueued())
         return true; // its previous run is still queued or running: this run is skipped
     try {
-        const JobId id = submit(Task::make(TimerRun{state, &m_scheduler}), Placement::Head,
-                                "timer");
+        const JobId id
+                = submit(Task::make(TimerRun{state, &m_scheduler}), Placement::Head, "timer");
         state->queuedJob.store(id, std::memory_order_relaxed); // relaxed: a hint, see cancel
         return true;
     } catch (const PoolStopped &) {
         state->cancel();
+        return false;
+    } catch (...) {
+        // No thread could run it, or no memory for it (the run was withdrawn): a periodic
+        // timer skips this run and tries at the next; a one-shot timer's only run becomes a
+        // failure, not a silent loss.
+        if (state->periodic)
+            return true;
+        state->cancel();
+        m_delivery.failElsewhere(std::current_exception(), "a timer's run");
         return false;
     }
 }
@@ -401,8 +543,7 @@ bool takePending(JobRecord &record, std::uint64_t id, std::vector<Task> &victims
         return false;
     // acquire: as above.
     if (!record.word.compare_exchange_strong(word, JobWord::with(word, JobState::Cancelled),
-                                             std::memory_order_acquire,
-                                             std::memory_order_relaxed))
+                                             std::memory_order_acquire, std::memory_order_relaxed))
         return false;
     victims.push_back(std::move(record.task));
     return true;
@@ -427,46 +568,70 @@ bool PoolPrivate::cancelAll()
     m_store.forEachRecord([&](JobRecord &record) { takePending(record, 0, victims); });
     if (!victims.empty())
         jobsEnded(victims.size());
+    // Running direct maps take no more items: what they have not taken is pending too.
+    std::lock_guard lock(m_threadsMutex);
+    for (const auto &thread : m_threads)
+        if (!thread->isWorker())
+            thread->requestStop(StopMode::Now);
     return true;
 }
 
-void PoolPrivate::stopWorkers(int mode)
+void PoolPrivate::cancelJobsStoppedBySoonShutdown()
 {
+    std::vector<Task> victims;
+    m_store.forEachRecord([&](JobRecord &record) {
+        // relaxed: a first look; takePending() decides with its own CAS.
+        if (JobWord::cancelledByStop(record.word.load(std::memory_order_relaxed)))
+            takePending(record, 0, victims);
+    });
+    if (!victims.empty())
+        jobsEnded(victims.size());
+}
+
+std::vector<std::shared_ptr<PoolThread>> PoolPrivate::requestStop(StopMode mode, StopCause cause)
+{
+    std::vector<std::shared_ptr<PoolThread>> asked;
+    bool childAlive = false;
+    bool stoppedNow = false;
     {
         std::lock_guard lock(m_threadsMutex);
+        m_stopCause.store(cause, std::memory_order_relaxed); // relaxed: see m_stopCause
+        // seq_cst: see submit().
+        stoppedNow = !m_stopped.exchange(true, std::memory_order_seq_cst);
+        // Children are told first: one that finishes its job while the rest of this runs
+        // (and someone who saw isShutdown() may already have let it finish) starts no
+        // other. Under the lock, so a child is either listed here or never spawned.
         for (const auto &thread : m_threads) {
-            if (auto *worker = dynamic_cast<WorkerThread *>(thread.get()))
-                worker->requestStop(WorkerThread::StopMode(mode));
-            else if (mode == WorkerThread::Now)
-                static_cast<MapThread *>(thread.get())->requestStop();
+            thread->requestStop(mode);
+            childAlive = childAlive || (thread->isWorker() && !thread->isFinished());
         }
         // relaxed: under m_threadsMutex, which spawnWorker() takes.
         m_workers.store(0, std::memory_order_relaxed);
+        asked = m_threads;
+    }
+    // A graceful stop runs every job accepted before it; one accepted just as the stop came
+    // may have found no child and been refused one (spawnWorker() saw the stop): start a
+    // child that drains the queue. The claims of all accepted jobs are visible here (the
+    // seq_cst handshake of submit()).
+    if (mode == StopMode::Drain && stoppedNow && !childAlive && unstartedJobs() > 0) {
+        if (auto drainer = spawnDrainer())
+            asked.push_back(std::move(drainer));
     }
     wakeAllSleepers();
-}
-
-void PoolPrivate::shutdownChildren()
-{
-    m_stopped.store(true, std::memory_order_seq_cst); // seq_cst: see submit()
-    // Children are told first: one that finishes its job while the rest of this runs
-    // (and someone who saw isShutdown() may already have let it finish) starts no other.
-    stopWorkers(WorkerThread::Now);
     m_shutdown.store(true, std::memory_order_relaxed); // relaxed: a status flag
+    if (mode == StopMode::Now)
+        cancelJobsStoppedBySoonShutdown();
     cancelTimers(); // no timer fires into a stopped pool
     m_delivery.openBounds();
+    return asked;
 }
 
-bool PoolPrivate::shutdown(QDeadlineTimer deadline, bool soon)
+bool PoolPrivate::shutdown(QDeadlineTimer deadline, bool soon, StopCause cause)
 {
-    m_stopped.store(true, std::memory_order_seq_cst); // seq_cst: see submit()
-    stopWorkers(soon ? WorkerThread::Now : WorkerThread::Drain); // first: see shutdownChildren()
-    m_shutdown.store(true, std::memory_order_relaxed); // relaxed: a status flag
-    cancelTimers(); // no timer fires into a stopped pool
+    const auto threads = requestStop(soon ? StopMode::Now : StopMode::Drain, cause);
     m_scheduler.stop(); // its thread ends too: no thread of the pool runs after shutdown
-    m_delivery.openBounds();
-    for (const auto &thread : threadsSnapshot()) {
-        if (thread.get() == QThread::currentThread())
+    for (const auto &thread : threads) {
+        if (thread->isCurrent())
             continue; // called from a job: this thread ends when the job returns
         if (!thread->join(deadline))
             return false;
@@ -478,15 +643,19 @@ void PoolPrivate::clear()
 {
     cancelAll();
     m_delivery.clear();
-    std::lock_guard lock(m_threadsMutex); // ordered with spawnWorker()
+    std::lock_guard lock(m_threadsMutex); // ordered with spawnWorker() and requestStop()
     m_stopped.store(false, std::memory_order_seq_cst); // seq_cst: see submit()
     m_shutdown.store(false, std::memory_order_relaxed); // relaxed: a status flag
+    m_stopCause.store(StopCause::None, std::memory_order_relaxed); // relaxed: see m_stopCause
 }
 
 // ---- waiting ---------------------------------------------------------------------------
 
 bool PoolPrivate::waitIdle(QDeadlineTimer deadline)
 {
+    if (onJobThread())
+        throw WouldDeadlock("Pool::waitIdle: called from a job of this pool, which is never "
+                            "idle while that job waits; wait from outside the pool");
     SteadyTime storage;
     const SteadyTime *until = deadlineOf(deadline, storage);
     for (;;) {

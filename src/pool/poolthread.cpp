@@ -21,7 +21,13 @@ inline void runJob(PoolPrivate &d, JobRecord *record, RetireBatch &retire, JobPr
                                                 std::memory_order_relaxed)) {
         progress.inJob.store(true, std::memory_order_relaxed); // relaxed: see JobProgress
         JobContext context = d.m_delivery.context(lanes, JobWord::id(word));
-        record->task.run(context);
+        try {
+            record->task.run(context);
+        } catch (...) {
+            // The closures report their own exceptions; this catches what escapes them
+            // (an argument that throws while copied for excArgs, say): never the thread's top.
+            context.fail(std::current_exception(), context.id(), {}, {});
+        }
         // relaxed: only cancel() and jobs() read it, and they only act on Pending.
         record->word.store(JobWord::with(word, JobState::Finished), std::memory_order_relaxed);
         progress.inJob.store(false, std::memory_order_release); // release: see JobProgress
@@ -34,10 +40,10 @@ inline void runJob(PoolPrivate &d, JobRecord *record, RetireBatch &retire, JobPr
 
 } // namespace
 
-PoolThread::PoolThread(PoolPrivate &pool, const QString &name)
-    : d(pool), m_lanes(pool.m_delivery)
+PoolThread::PoolThread(PoolPrivate &pool, const QString &name) : d(pool), m_lanes(pool.m_delivery)
 {
     setObjectName(name); // QThread names the OS thread after it: visible in debuggers
+    setRole({&pool, true});
 }
 
 PoolThread::~PoolThread() = default;
@@ -71,16 +77,15 @@ void WorkerThread::requestStop(StopMode mode) noexcept
 {
     // seq_cst: Dekker pair with the sleeper registration in work().
     int current = m_stop.load(std::memory_order_seq_cst);
-    while (current < mode
-           && !m_stop.compare_exchange_weak(current, mode, std::memory_order_seq_cst)) {
-    }
+    while (current < int(mode)
+           && !m_stop.compare_exchange_weak(current, int(mode), std::memory_order_seq_cst)) { }
 }
 
 bool WorkerThread::shouldExit(StopMode mode) const
 {
     // Drain: leave once no job waits to start. Jobs running on other threads are finished
     // by their own thread (one of them may be the job that called shutdown()).
-    return mode == Now || (mode == Drain && d.unstartedJobs() == 0);
+    return mode == StopMode::Now || (mode == StopMode::Drain && d.unstartedJobs() == 0);
 }
 
 void WorkerThread::work()
@@ -102,7 +107,7 @@ void WorkerThread::work()
     for (;;) {
         // acquire: pairs with requestStop(); later loads see the state it was raised in.
         auto mode = StopMode(m_stop.load(std::memory_order_acquire));
-        if (mode == Now)
+        if (mode == StopMode::Now)
             break;
         if (JobRecord *record = queue.pop()) {
             setBusy(true);
@@ -149,7 +154,13 @@ void WorkerThread::work()
 void MapThread::work()
 {
     JobContext context = d.m_delivery.context(m_lanes, 0);
-    m_body(context, m_stop);
+    try {
+        m_body(context, m_stop);
+    } catch (...) {
+        // The map reports its items' and its range's exceptions itself; never the top.
+        context.fail(std::current_exception(), 0, {}, {});
+    }
+    m_body = nullptr; // the map's work (and its counts) ends before the thread counts ended
     d.mapThreadEnded();
 }
 

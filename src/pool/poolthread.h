@@ -14,6 +14,10 @@ namespace FastThreadPool::detail {
 
 class PoolPrivate;
 
+//! How far a child is asked to stop (only ever raised): Drain runs the queue dry first, Now
+//! stops after the current job.
+enum class StopMode : int { Run, Drain, Now };
+
 //! Written by its thread only, read by counters elsewhere; one cache line of its own, so
 //! that a thread going about its jobs never steals a line a submitter reads.
 struct alignas(64) JobProgress
@@ -48,6 +52,8 @@ public:
         return m_progress.busy.load(std::memory_order_relaxed); // relaxed: see JobProgress
     }
     virtual bool isWorker() const noexcept { return false; }
+    //! Asks the thread to stop as `mode` says; it ends on its own.
+    virtual void requestStop(StopMode mode) noexcept = 0;
 
     JobProgress &progress() noexcept { return m_progress; }
     ThreadLanes &lanes() noexcept { return m_lanes; }
@@ -64,24 +70,22 @@ protected:
 class WorkerThread final : public PoolThread
 {
 public:
-    enum StopMode : int { Run, Drain, Now };
     using PoolThread::PoolThread;
 
-    //! Raises the stop mode (never lowers it): Drain runs the queue dry first, Now stops
-    //! after the current job.
-    void requestStop(StopMode mode) noexcept;
+    void requestStop(StopMode mode) noexcept override;
     bool isWorker() const noexcept override { return true; }
     //! Not asked to stop: one of the children the spawn rule counts.
     bool isRunning() const noexcept
     {
-        return m_stop.load(std::memory_order_relaxed) == Run; // relaxed: a hint
+        // relaxed: a hint.
+        return StopMode(m_stop.load(std::memory_order_relaxed)) == StopMode::Run;
     }
 
 private:
     void work() override;
     bool shouldExit(StopMode mode) const;
 
-    std::atomic<int> m_stop{Run};
+    std::atomic<int> m_stop{int(StopMode::Run)};
 };
 
 class MapThread final : public PoolThread
@@ -89,10 +93,14 @@ class MapThread final : public PoolThread
 public:
     MapThread(PoolPrivate &pool, const QString &name, MapBody body)
         : PoolThread(pool, name), m_body(std::move(body))
+    { }
+    //! Now: stops taking items (shutdownChildren, shutdown(soon), cancelAll()); a drain
+    //! lets the map run to its end.
+    void requestStop(StopMode mode) noexcept override
     {
+        if (mode == StopMode::Now)
+            m_stop.store(true, std::memory_order_relaxed); // relaxed: see m_stop
     }
-    //! Stops taking items (shutdownChildren, shutdown(soon)).
-    void requestStop() noexcept { m_stop.store(true, std::memory_order_relaxed); }
 
 private:
     void work() override;

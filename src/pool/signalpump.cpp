@@ -192,12 +192,12 @@ void SignalPump::refreshNow(PoolPrivate &d)
     // Idleness first, everything else after it: a job queues its results and counts as
     // ended before the pool can look idle, so what is read next includes all of them.
     // The submitted count read before it is the stretch of work an idle() would close.
-    const quint64 submittedBefore = d.m_store.claimed();
+    const quint64 submittedBefore = d.submittedJobs();
     const bool idleNow = d.isIdle();
     Counters now;
     // Completed before submitted: both only grow, so completed never exceeds submitted.
-    now.completed = d.endedJobs();
-    now.submitted = d.m_store.claimed();
+    now.completed = d.completedJobs();
+    now.submitted = d.submittedJobs();
     now.alive = q.alive();
     now.busy = q.busy();
     now.childCount = q.childCount();

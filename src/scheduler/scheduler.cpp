@@ -2,14 +2,11 @@
 
 #include "delivery/joinablethread.h"
 
-#include <QtCore/qcoreapplication.h>
+#include <fastthreadpool/errors.h>
+
 #include <QtCore/qdebug.h>
-#include <QtCore/qobject.h>
-#include <QtCore/qthread.h>
-#include <QtCore/qtimer.h>
 
 #include <algorithm>
-#include <latch>
 
 namespace FastThreadPool {
 
@@ -23,21 +20,13 @@ QDebug operator<<(QDebug debug, TimerId id)
 namespace detail {
 
 namespace {
-std::int64_t toNs(Scheduler::Clock::time_point t)
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-}
-std::int64_t nowNs()
-{
-    return toNs(Scheduler::Clock::now());
-}
 TimerId makeId(std::uint32_t slot, std::uint32_t generation)
 {
     return TimerId{(quint64(generation) << 32) | quint64(slot + 1)};
 }
 } // namespace
 
-//! The scheduler's thread: an event loop with one QTimer, or a loop waiting on the clock.
+//! The scheduler's thread: sleeps until the earliest deadline or a change, fires what is due.
 class SchedulerThread final : public JoinableThread
 {
 public:
@@ -45,117 +34,68 @@ public:
     {
         setObjectName(name);
     }
-    //! Waits until the thread can take rearm requests.
-    void waitReady() { m_ready.wait(); }
+    //! Ends the loop soon (the caller then wakes the thread and joins it).
+    void requestQuit() noexcept
+    {
+        m_quit.store(true, std::memory_order_release); // release: pairs with waitLoop()
+    }
 
 protected:
-    void body() override
-    {
-        if (!QCoreApplication::instance()) {
-            m_ready.count_down();
-            m_scheduler.waitLoop();
-            return;
-        }
-        QObject context;
-        QTimer timer(&context);
-        timer.setTimerType(Qt::PreciseTimer);
-        timer.setSingleShot(true);
-        auto rearm = [this, &timer] { arm(timer, m_scheduler.processDue()); };
-        QObject::connect(&timer, &QTimer::timeout, &context, rearm);
-        {
-            std::lock_guard lock(m_scheduler.m_mutex);
-            m_scheduler.m_context = &context;
-            m_scheduler.m_rearm = rearm;
-        }
-        m_ready.count_down();
-        exec();
-        std::lock_guard lock(m_scheduler.m_mutex);
-        m_scheduler.m_context = nullptr;
-        m_scheduler.m_rearm = nullptr;
-    }
+    void body() override { m_scheduler.waitLoop(m_quit); }
 
 private:
-    static void arm(QTimer &timer, std::int64_t next)
-    {
-        if (next == INT64_MAX) {
-            timer.stop();
-            return;
-        }
-        // Whole milliseconds with the QTimer, the last fraction with zero-time passes of
-        // the event loop: runs are never early and rarely more than tens of us late.
-        const std::int64_t remaining = std::max<std::int64_t>(0, next - nowNs());
-        timer.start(std::chrono::milliseconds(remaining / 1'000'000));
-    }
-
     Scheduler &m_scheduler;
-    std::latch m_ready{1};
+    // This thread's own flag: a later thread (add() after stop()) starts with its own.
+    std::atomic<bool> m_quit{false};
 };
 
-Scheduler::Scheduler(QString threadName, Fire fire)
-    : m_threadName(std::move(threadName)), m_fire(std::move(fire))
-{
-}
+Scheduler::Scheduler(QString threadName, const void *owner, Fire fire)
+    : m_threadName(std::move(threadName)), m_owner(owner), m_fire(std::move(fire))
+{ }
 
 Scheduler::~Scheduler()
 {
     stop();
+    if (m_selfStopped)
+        m_selfStopped->join(QDeadlineTimer(QDeadlineTimer::Forever));
+}
+
+std::int64_t Scheduler::nowNs() noexcept
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+            .count();
 }
 
 void Scheduler::ensureThread()
 {
-    // Under m_lifecycle, like every change of m_thread (so a plain pointer test suffices).
+    // Under m_lifecycle, like every change of m_thread.
     if (m_thread)
         return;
-    m_quit.store(false, std::memory_order_relaxed); // relaxed: start() publishes it
-    m_thread = std::make_unique<SchedulerThread>(*this, m_threadName);
-    m_thread->start();
-    m_thread->waitReady();
+    auto thread = std::make_unique<SchedulerThread>(*this, m_threadName);
+    thread->setRole({m_owner, false});
+    if (!thread->tryStart())
+        throw ThreadStartFailed(
+                "Pool: the timer thread could not be started (QThread::start() failed); "
+                "the timer was not added");
+    m_thread = std::move(thread);
 }
 
-void Scheduler::postRearm()
+void Scheduler::waitLoop(const std::atomic<bool> &quit)
 {
-    // Under m_lifecycle, so the thread (and its context object) cannot end meanwhile.
-    QObject *context;
-    std::function<void()> rearm;
-    {
-        std::lock_guard lock(m_mutex);
-        context = m_context;
-        rearm = m_rearm;
-    }
-    if (context)
-        QMetaObject::invokeMethod(context, rearm, Qt::QueuedConnection);
-    else
-        m_changed.notifyAll();
-}
-
-void Scheduler::postQuit()
-{
-    // The thread's event loop is asked to quit from inside, by a posted call: QThread::quit()
-    // from here would write the loop's wake-up descriptor while the thread, seeing the quit
-    // flag early, may already be closing it. A posted call is taken under the lock its post
-    // holds, so the loop is still there for the wake-up. (Under m_lifecycle, as postRearm.)
-    std::lock_guard lock(m_mutex);
-    if (m_context)
-        QMetaObject::invokeMethod(m_context, [] { QThread::currentThread()->quit(); },
-                                  Qt::QueuedConnection);
-}
-
-void Scheduler::waitLoop()
-{
-    // acquire: pairs with stop(); the loop ends once it is set.
-    while (!m_quit.load(std::memory_order_acquire)) {
+    // acquire: pairs with SchedulerThread::requestQuit(); the loop ends once it is set.
+    while (!quit.load(std::memory_order_acquire)) {
         const std::int64_t next = processDue();
         const auto key = m_changed.prepareWait();
         bool changed;
         {
             std::lock_guard lock(m_mutex);
-            changed = m_rearmPosted;
+            changed = m_changedSinceLook;
         }
-        if (changed || m_quit.load(std::memory_order_acquire)) { // acquire: as above
+        if (changed || quit.load(std::memory_order_acquire)) { // acquire: as above
             m_changed.cancelWait();
             continue;
         }
-        if (next == INT64_MAX) {
+        if (next == kNever) {
             m_changed.wait(key);
         } else {
             const SteadyTime deadline{std::chrono::nanoseconds(next)};
@@ -164,12 +104,12 @@ void Scheduler::waitLoop()
     }
 }
 
-TimerId Scheduler::add(Clock::time_point first, List list, std::shared_ptr<TimerState> state)
+TimerId Scheduler::add(std::int64_t firstNs, List list, std::shared_ptr<TimerState> state)
 {
     std::lock_guard life(m_lifecycle);
     ensureThread();
     TimerId id;
-    bool post = false;
+    bool wake = false;
     {
         std::lock_guard lock(m_mutex);
         std::uint32_t slot;
@@ -187,16 +127,15 @@ TimerId Scheduler::add(Clock::time_point first, List list, std::shared_ptr<Timer
         s.list = list;
         s.popped = false;
         s.handedOver = false;
-        const std::int64_t due = toNs(first);
-        pushLocked({due, slot, s.generation});
-        // Wake the thread only if this deadline comes before the one it is armed for.
-        if (due < m_armedFor && !m_rearmPosted) {
-            m_rearmPosted = true;
-            post = true;
+        pushLocked({firstNs, slot, s.generation});
+        // Wake the thread only if this deadline comes before the one it sleeps until.
+        if (firstNs < m_armedFor && !m_changedSinceLook) {
+            m_changedSinceLook = true;
+            wake = true;
         }
     }
-    if (post)
-        postRearm();
+    if (wake)
+        m_changed.notifyAll();
     return id;
 }
 
@@ -251,8 +190,7 @@ Scheduler::Cancelled Scheduler::cancel(TimerId id)
     const TimerState::Phase previous = state->cancel();
     // relaxed: a hint for freeing the queued run early; the phase is the guarantee.
     return {previous != TimerState::Cancelled,
-            previous == TimerState::Queued ? state->queuedJob.load(std::memory_order_relaxed)
-                                           : 0};
+            previous == TimerState::Queued ? state->queuedJob.load(std::memory_order_relaxed) : 0};
 }
 
 QList<JobId> Scheduler::cancelAll()
@@ -290,32 +228,36 @@ QList<TimerId> Scheduler::listed(List list) const
     return ids;
 }
 
-QList<TimerId> Scheduler::delayed() const
-{
-    return listed(List::Delayed);
-}
+QList<TimerId> Scheduler::delayed() const { return listed(List::Delayed); }
 
-QList<TimerId> Scheduler::scheduled() const
-{
-    return listed(List::Scheduled);
-}
+QList<TimerId> Scheduler::scheduled() const { return listed(List::Scheduled); }
 
 void Scheduler::stop()
 {
-    std::lock_guard life(m_lifecycle);
-    cancelAll();
-    if (m_thread) {
-        m_quit.store(true, std::memory_order_release); // release: pairs with waitLoop()
-        m_changed.notifyAll();
-        postQuit();
-        m_thread->join(QDeadlineTimer(QDeadlineTimer::Forever));
-        m_thread.reset();
+    std::unique_ptr<SchedulerThread> thread;
+    {
+        std::lock_guard life(m_lifecycle);
+        cancelAll();
+        thread = std::move(m_thread);
+        std::lock_guard lock(m_mutex);
+        m_heap.clear();
+        m_stale = 0;
+        m_armedFor = kNever;
+        m_changedSinceLook = false;
     }
-    std::lock_guard lock(m_mutex);
-    m_heap.clear();
-    m_stale = 0;
-    m_armedFor = INT64_MAX;
-    m_rearmPosted = false;
+    if (!thread)
+        return;
+    thread->requestQuit();
+    m_changed.notifyAll();
+    if (thread->isCurrent()) {
+        // Stopped from its own loop (a timer's closure destroyed there stopped the pool):
+        // it ends when the loop looks again; the destructor joins it.
+        std::lock_guard life(m_lifecycle);
+        m_selfStopped = std::move(thread);
+        return;
+    }
+    // No lock held: an add() meanwhile starts a thread of its own.
+    thread->join(QDeadlineTimer(QDeadlineTimer::Forever));
 }
 
 std::int64_t Scheduler::processDue()
@@ -324,7 +266,7 @@ std::int64_t Scheduler::processDue()
     std::int64_t next;
     {
         std::lock_guard lock(m_mutex);
-        m_rearmPosted = false;
+        m_changedSinceLook = false;
         const std::int64_t now = nowNs();
         while (!m_heap.empty() && m_heap.front().due <= now) {
             std::pop_heap(m_heap.begin(), m_heap.end(), std::greater<>{});
@@ -338,16 +280,18 @@ std::int64_t Scheduler::processDue()
             due.push_back(s.state);
             if (const std::int64_t interval = s.state->interval; interval > 0) {
                 // Fixed rate: the next run is on the grid first + N * interval; runs whose
-                // time passed while we were late are skipped, not piled up.
-                std::int64_t nextDue = entry.due + interval;
+                // time passed while we were late are skipped, not piled up. Saturating: a
+                // run beyond the clock's range is kNever.
+                std::int64_t nextDue = saturatingAdd(entry.due, interval);
                 if (nextDue <= now)
-                    nextDue += ((now - nextDue) / interval + 1) * interval;
+                    nextDue = saturatingAdd(
+                            nextDue, saturatingMul((now - nextDue) / interval + 1, interval));
                 pushLocked({nextDue, entry.slot, entry.generation});
             } else {
                 s.popped = true;
             }
         }
-        next = m_heap.empty() ? INT64_MAX : m_heap.front().due;
+        next = m_heap.empty() ? kNever : m_heap.front().due;
         m_armedFor = next;
     }
     if (due.empty())

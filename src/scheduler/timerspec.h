@@ -5,7 +5,6 @@
 #include <fastthreadpool/task.h>
 
 #include <chrono>
-#include <optional>
 
 namespace FastThreadPool::detail {
 
@@ -14,11 +13,11 @@ struct TimerSpec
     enum class Kind { Later, At, Schedule };
 
     Kind kind = Kind::Later;
-    //! Later: the delay. Schedule: unused (the first run is one interval after the call).
+    //! Later: the delay. At: from the call to the wall-clock time of the first run (negative
+    //! for a time in the past). Schedule: unused (the first run is one interval after the
+    //! call). Saturated: nanoseconds::max() means beyond the clock's range.
     std::chrono::nanoseconds delay{0};
-    //! At: the wall-clock time of the first run.
-    std::optional<std::chrono::system_clock::time_point> at;
-    //! 0: runs once; > 0: repeats at this fixed rate.
+    //! 0: runs once; > 0: repeats at this fixed rate (saturated as `delay`).
     std::chrono::nanoseconds interval{0};
     //! The job: a one-shot timer runs it, a repeating one runs a clone of it each time.
     Task task;

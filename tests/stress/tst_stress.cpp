@@ -1,7 +1,8 @@
 // Random interleavings of submit / submitFirst / submitDone / cancel / cancelAll / map /
 // shutdown from four threads against fresh pools, until at least FASTTHREADPOOL_STRESS_JOBS
-// jobs were submitted. In some rounds the results and failures come as signals to the test
-// thread, which runs its event loop meanwhile, instead of through the queues. Every job carries a witness: its closure must be destroyed exactly
+// jobs were submitted (or, as a soak, for FASTTHREADPOOL_STRESS_SECONDS). In some rounds the
+// results and failures come as signals to the test thread, which runs its event loop meanwhile,
+// instead of through the queues. Every job carries a witness: its closure must be destroyed exactly
 // once, it runs at most once, never after a successful cancel or a refused submit, and
 // every result and failure it produced is found exactly once. Print the seed; set
 // FASTTHREADPOOL_STRESS_SEED to replay one.
@@ -29,15 +30,19 @@ namespace {
 struct Ledger
 {
     explicit Ledger(std::size_t jobs)
-        : ran(jobs), destroyed(jobs), callbacks(jobs), cancelled(jobs), refused(jobs), ids(jobs),
-          mode(jobs)
-    {
-    }
-    std::vector<std::atomic<int>> ran;       // times the job body ran
+        : ran(jobs)
+        , destroyed(jobs)
+        , callbacks(jobs)
+        , cancelled(jobs)
+        , refused(jobs)
+        , ids(jobs)
+        , mode(jobs)
+    { }
+    std::vector<std::atomic<int>> ran; // times the job body ran
     std::vector<std::atomic<int>> destroyed; // times its closure was destroyed
     std::vector<std::atomic<int>> callbacks; // per-job done callback calls
     std::vector<std::atomic<int>> cancelled; // cancel(id) returned true
-    std::vector<std::atomic<int>> refused;   // submit threw PoolStopped
+    std::vector<std::atomic<int>> refused; // submit threw PoolStopped
     std::vector<std::atomic<JobId>> ids;
     std::vector<std::atomic<int>> mode; // Mode of the job
     std::atomic<int> next{0};
@@ -51,10 +56,8 @@ struct Witness
     Ledger *ledger;
     int token;
     Witness(Ledger *l, int t) : ledger(l), token(t) { }
-    Witness(Witness &&other) noexcept
-        : ledger(other.ledger), token(std::exchange(other.token, -1))
-    {
-    }
+    Witness(Witness &&other) noexcept : ledger(other.ledger), token(std::exchange(other.token, -1))
+    { }
     Witness &operator=(Witness &&) = delete;
     ~Witness()
     {
@@ -101,12 +104,19 @@ void tst_Stress::everyJobEndsExactlyOnce()
     std::uint64_t seed = qEnvironmentVariableIsSet("FASTTHREADPOOL_STRESS_SEED")
             ? qEnvironmentVariable("FASTTHREADPOOL_STRESS_SEED").toULongLong()
             : std::random_device{}();
-    qInfo("seed %llu, target %lld jobs", static_cast<unsigned long long>(seed), target);
+    // A soak: rounds until FASTTHREADPOOL_STRESS_SECONDS passed, whatever the job count.
+    const qint64 seconds = qEnvironmentVariableIsSet("FASTTHREADPOOL_STRESS_SECONDS")
+            ? qEnvironmentVariable("FASTTHREADPOOL_STRESS_SECONDS").toLongLong()
+            : 0;
+    if (seconds > 0)
+        qInfo("seed %llu, soak for %lld s", static_cast<unsigned long long>(seed), seconds);
+    else
+        qInfo("seed %llu, target %lld jobs", static_cast<unsigned long long>(seed), target);
     QElapsedTimer timer;
     timer.start();
     qint64 jobs = 0;
     int rounds = 0;
-    while (jobs < target) {
+    while (seconds > 0 ? timer.elapsed() < seconds * 1000 : jobs < target) {
         jobs += round(seed + std::uint64_t(rounds), 4000);
         if (QTest::currentTestFailed()) {
             qWarning("failed in round %d (seed %llu)", rounds,
@@ -123,7 +133,7 @@ int tst_Stress::round(std::uint64_t seed, int ops)
     constexpr int kThreads = 4;
     std::mt19937_64 setup(seed);
     const int maxChildren = int(setup() % 4) + 1;
-    const bool soonShutdown = setup() % 4 == 0;   // a thread calls shutdown(soon) midway
+    const bool soonShutdown = setup() % 4 == 0; // a thread calls shutdown(soon) midway
     const bool plainShutdown = setup() % 4 == 1; // ... or a graceful shutdown()
     const int doneMax = setup() % 3 == 0 ? 64 : 0;
     const bool viaSignals = setup() % 4 == 2; // results reach this thread as signals
@@ -134,9 +144,8 @@ int tst_Stress::round(std::uint64_t seed, int ops)
     std::vector<std::atomic<int>> mapRuns(capacity);
     std::atomic<std::uint64_t> mapItems{0};
     std::atomic<bool> stopped{false};
-    auto pool = std::make_unique<Pool>(PoolOptions{.maxChildren = maxChildren,
-                                                   .resultId = true,
-                                                   .doneMax = doneMax});
+    auto pool = std::make_unique<Pool>(
+            PoolOptions{.maxChildren = maxChildren, .resultId = true, .doneMax = doneMax});
 
     // With doneMax a drainer keeps results flowing; the taken entries are checked later.
     std::atomic<bool> draining{doneMax > 0};
@@ -207,8 +216,7 @@ int tst_Stress::round(std::uint64_t seed, int ops)
                     try {
                         pool->map([&mapRuns](int item) { mapRuns[std::size_t(item)].fetch_add(1); },
                                   std::move(items), false, random() % 2 == 0);
-                    } catch (const PoolStopped &) {
-                    }
+                    } catch (const PoolStopped &) { }
                     continue;
                 }
                 const int token = ledger.next.fetch_add(1);
@@ -268,8 +276,8 @@ int tst_Stress::round(std::uint64_t seed, int ops)
     }();
     const QList<Result> results = taken + pool->done().takeAll();
     const QList<Failure> failures = signalledFailures + pool->failed().takeAll();
-    pool->clear();   // drops what a soon-shutdown left pending
-    pool.reset();    // the destructor must not run anything else
+    pool->clear(); // drops what a soon-shutdown left pending
+    pool.reset(); // the destructor must not run anything else
     const int submitted = std::min(ledger.next.load(), int(capacity));
 
     std::vector<int> resultCount(capacity), failureCount(capacity);
@@ -294,7 +302,8 @@ int tst_Stress::round(std::uint64_t seed, int ops)
                      qPrintable(QStringLiteral("job %1: closure destroyed %2 times")
                                         .arg(token)
                                         .arg(ledger.destroyed[i].load())));
-            QVERIFY2(ran <= 1, qPrintable(QStringLiteral("job %1 ran %2 times").arg(token).arg(ran)));
+            QVERIFY2(ran <= 1,
+                     qPrintable(QStringLiteral("job %1 ran %2 times").arg(token).arg(ran)));
             if (ledger.cancelled[i].load() || ledger.refused[i].load())
                 QCOMPARE(ran, 0);
             QCOMPARE(ledger.cancelled[i].load() + ledger.refused[i].load() <= 1, true);

@@ -7,6 +7,8 @@
 #include <QtTest/qtest.h>
 
 #include <atomic>
+#include <climits>
+#include <limits>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -40,6 +42,14 @@ private slots:
     void blockedAcquireWakesOnRelease();
     void concurrentAcquireReleaseKeepsCount();
     void debugOutput();
+    void valueNeverNegativeWhileAnOverflowingReleaseIsRefused();
+    void permitsOfARefusedReleaseAreNeverTaken();
+    void tryAcquireForWithAHugeTimeoutWaits_data();
+    void tryAcquireForWithAHugeTimeoutWaits();
+    void tryAcquireForRejectsNaN();
+
+private:
+    static bool waitWithHugeTimeout(Semaphore &semaphore, int kind);
 };
 
 void tst_Semaphore::negativeInitialValueThrows()
@@ -265,8 +275,7 @@ void tst_Semaphore::concurrentAcquireReleaseKeepsCount()
                 if (c == 0) {
                     semaphore.acquire();
                 } else {
-                    while (!semaphore.acquire(false) && !semaphore.tryAcquireFor(1ms)) {
-                    }
+                    while (!semaphore.acquire(false) && !semaphore.tryAcquireFor(1ms)) { }
                 }
                 taken.fetch_add(1);
             }
@@ -283,6 +292,130 @@ void tst_Semaphore::debugOutput()
     QString text;
     QDebug(&text) << semaphore;
     QCOMPARE(text, QStringLiteral("FastThreadPool::Semaphore(value=3) "));
+}
+
+void tst_Semaphore::valueNeverNegativeWhileAnOverflowingReleaseIsRefused()
+{
+    Semaphore semaphore(2);
+    std::atomic<bool> stop{false};
+    std::atomic<int> lowest{INT_MAX};
+    std::thread reader([&] {
+        while (!stop.load()) {
+            const int v = semaphore.value();
+            int seen = lowest.load();
+            while (v < seen && !lowest.compare_exchange_weak(seen, v)) { }
+        }
+    });
+    for (int i = 0; i < 200000; ++i) {
+        try {
+            semaphore.release(INT_MAX);
+        } catch (const std::invalid_argument &) { }
+    }
+    stop = true;
+    reader.join();
+    QVERIFY2(lowest.load() >= 0, qPrintable(QString::number(lowest.load())));
+    QCOMPARE(semaphore.value(), 2);
+}
+
+void tst_Semaphore::permitsOfARefusedReleaseAreNeverTaken()
+{
+    // Three permits, two takers that each hold at most one: at least one is always there,
+    // so every release(INT_MAX) overflows and must throw having added nothing. Had another
+    // thread seen its permits meanwhile, a taker giving its own back would overflow too.
+    Semaphore semaphore(3);
+    std::atomic<bool> stop{false};
+    std::atomic<int> refusedReleases{0};
+    auto taker = [&] {
+        while (!stop.load()) {
+            if (!semaphore.acquire(false))
+                continue;
+            try {
+                semaphore.release();
+            } catch (const std::invalid_argument &) {
+                refusedReleases.fetch_add(1);
+            }
+        }
+    };
+    std::thread first(taker);
+    std::thread second(taker);
+    int overflows = 0;
+    for (int i = 0; i < 200000; ++i) {
+        try {
+            semaphore.release(INT_MAX);
+        } catch (const std::invalid_argument &) {
+            ++overflows;
+        }
+    }
+    stop = true;
+    first.join();
+    second.join();
+    QCOMPARE(overflows, 200000);
+    QCOMPARE(refusedReleases.load(), 0);
+    QCOMPARE(semaphore.value(), 3);
+}
+
+void tst_Semaphore::tryAcquireForWithAHugeTimeoutWaits_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::newRow("nanoseconds::max") << 0;
+    QTest::newRow("milliseconds::max") << 1;
+    QTest::newRow("hours::max") << 2;
+    QTest::newRow("years(300)") << 3;
+    QTest::newRow("duration<double> infinity") << 4;
+}
+
+void tst_Semaphore::tryAcquireForWithAHugeTimeoutWaits()
+{
+    // Such a timeout means "as long as it takes": it waits for the release instead of
+    // overflowing into the past and failing at once.
+    QFETCH(int, kind);
+    Semaphore semaphore(0);
+    std::atomic<long> waiterTid{0};
+    std::atomic<bool> acquired{false};
+    std::thread waiter([&] {
+        waiterTid = TestSupport::currentTid();
+        acquired = waitWithHugeTimeout(semaphore, kind);
+    });
+    // Released only once the waiter sleeps: a timeout that overflowed would have failed it.
+    QVERIFY(QTest::qWaitFor([&] { return waiterTid.load() != 0; }, TestSupport::kWaitMs));
+    const bool slept = TestSupport::waitUntilSleeping({waiterTid.load()});
+    semaphore.release();
+    waiter.join();
+    QVERIFY(slept);
+    QVERIFY(acquired);
+}
+
+bool tst_Semaphore::waitWithHugeTimeout(Semaphore &semaphore, int kind)
+{
+    bool acquired = false;
+    switch (kind) {
+    case 0:
+        acquired = semaphore.tryAcquireFor(std::chrono::nanoseconds::max());
+        break;
+    case 1:
+        acquired = semaphore.tryAcquireFor(std::chrono::milliseconds::max());
+        break;
+    case 2:
+        acquired = semaphore.tryAcquireFor(std::chrono::hours::max());
+        break;
+    case 3:
+        acquired = semaphore.tryAcquireFor(std::chrono::years(300));
+        break;
+    default:
+        acquired = semaphore.tryAcquireFor(
+                std::chrono::duration<double>(std::numeric_limits<double>::infinity()));
+        break;
+    }
+    return acquired;
+}
+
+void tst_Semaphore::tryAcquireForRejectsNaN()
+{
+    Semaphore semaphore(1);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             semaphore.tryAcquireFor(std::chrono::duration<double>(
+                                     std::numeric_limits<double>::quiet_NaN())));
+    QCOMPARE(semaphore.value(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_Semaphore)

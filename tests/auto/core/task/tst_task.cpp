@@ -60,7 +60,7 @@ struct Harness
 {
     EventCount progress;
     FastThreadPool::detail::Wakeup wakeup{nullptr}; // nothing connected: never posts
-    Delivery delivery{PoolOptions{}, progress, wakeup};
+    Delivery delivery{PoolOptions{}, progress, wakeup, nullptr};
     FastThreadPool::detail::ThreadLanes lanes{delivery};
     JobContext context = delivery.context(lanes, 1);
 };

@@ -20,10 +20,12 @@
 
 using namespace FastThreadPool;
 using namespace std::chrono_literals;
-using TestSupport::Gate;
-using TestSupport::identity;
 using TestSupport::failWith;
+using TestSupport::Gate;
 using TestSupport::GateOpener;
+using TestSupport::identity;
+using TestSupport::kWaitMs;
+using TestSupport::waitDeadline;
 
 namespace {
 
@@ -34,11 +36,10 @@ class Watchdog
 public:
     Watchdog(Gate &gate, int timeoutMs)
         : m_thread([this, &gate, timeoutMs] {
-              if (!m_disarm.tryAcquire(1, timeoutMs))
-                  gate.openAll();
-          })
-    {
-    }
+            if (!m_disarm.tryAcquire(1, timeoutMs))
+                gate.openAll();
+        })
+    { }
     ~Watchdog()
     {
         m_disarm.release();
@@ -68,6 +69,8 @@ private slots:
     void yieldsResultsSubmittedWhileIterating();
     void waitsWithoutPolling();
     void waitIdleHonoursDeadline();
+    void waitsThatCouldNeverEndAreRefusedInsideAJob();
+    void boundedWaitsWorkInsideAJob();
 };
 
 void tst_AsCompleted::yieldsEveryResultAndFailure()
@@ -156,8 +159,8 @@ void tst_AsCompleted::noWaitReturnsOnlyWhatIsThereNow()
     for (int i = 0; i < 3; ++i)
         pool.submit(identity, i);
     pool.submit(failWith, 3);
-    QVERIFY(QTest::qWaitFor(
-            [&] { return pool.done().size() == 3 && pool.failed().size() == 1; }, 10000));
+    QVERIFY(QTest::qWaitFor([&] { return pool.done().size() == 3 && pool.failed().size() == 1; },
+                            10000));
 
     QList<int> values;
     int failures = 0;
@@ -355,6 +358,49 @@ void tst_AsCompleted::waitsWithoutPolling()
     QVERIFY2(elapsed >= 295, qPrintable(QString::number(elapsed)));
     // The whole process (waiter, blocked job, idle pool) used next to no CPU meanwhile.
     QVERIFY2(cpuMs < 50.0, qPrintable(QStringLiteral("%1 ms CPU").arg(cpuMs)));
+}
+
+void tst_AsCompleted::waitsThatCouldNeverEndAreRefusedInsideAJob()
+{
+    // The calling job keeps its pool busy: waitIdle() and asCompleted() without a deadline
+    // could never end there, so they throw instead of hanging.
+    std::atomic<int> refused{0};
+    Pool pool({.maxChildren = 1});
+    pool.submitDone(
+            [&] {
+                try {
+                    pool.waitIdle();
+                } catch (const WouldDeadlock &) {
+                    refused.fetch_add(1);
+                }
+                try {
+                    for (const Completion &c : pool.asCompleted())
+                        Q_UNUSED(c);
+                } catch (const WouldDeadlock &) {
+                    refused.fetch_add(1);
+                }
+            },
+            false);
+    QVERIFY(pool.waitIdle(waitDeadline()));
+    QCOMPARE(refused.load(), 2);
+}
+
+void tst_AsCompleted::boundedWaitsWorkInsideAJob()
+{
+    std::atomic<int> seen{-1};
+    Pool pool({.maxChildren = 2});
+    pool.submit(identity, 7);
+    QVERIFY(QTest::qWaitFor([&] { return pool.doneQueued() == 1; }, kWaitMs));
+    pool.submitDone(
+            [&] {
+                int n = 0;
+                for (const Completion &c : pool.asCompleted(NoWait))
+                    n += c.value().toInt();
+                seen = n;
+            },
+            false);
+    QVERIFY(pool.waitIdle(waitDeadline()));
+    QCOMPARE(seen.load(), 7);
 }
 
 QTEST_GUILESS_MAIN(tst_AsCompleted)

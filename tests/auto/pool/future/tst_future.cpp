@@ -3,6 +3,7 @@
 // and a local event loop.
 #include <fastthreadpool/pool.h>
 
+#include "hangguard.h"
 #include "testsupport.h"
 
 #include <QtCore/qcoreapplication.h>
@@ -16,6 +17,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 using FastThreadPool::Pool;
 using TestSupport::Gate;
@@ -31,7 +33,7 @@ struct TileError : std::runtime_error
     int tile;
 };
 
-template <class T>
+template<class T>
 bool waitFinished(const QFuture<T> &future)
 {
     return QTest::qWaitFor([&] { return future.isFinished(); }, kWaitMs);
@@ -58,14 +60,15 @@ private slots:
     void stoppedPoolThrows();
     void nullFunctionThrows();
     void jobMayUseQObjectsAndALocalEventLoop();
+    void futureOfAJobASoonShutdownLeftIsCancelledAndFinished();
+    void futureOfAJobShutdownChildrenLeftIsCancelledAndFinished();
 };
 
 void tst_Future::valueOfTheFunctionsOwnType()
 {
     Pool pool({.maxChildren = 2});
-    QFuture<std::string> future =
-            pool.submitFuture([](int n, char c) { return std::string(std::size_t(n), c); }, 3,
-                              'x');
+    QFuture<std::string> future = pool.submitFuture(
+            [](int n, char c) { return std::string(std::size_t(n), c); }, 3, 'x');
     QVERIFY(waitFinished(future));
     QCOMPARE(future.result(), std::string("xxx"));
 }
@@ -118,11 +121,10 @@ void tst_Future::continuationRunsInTheContextsThread()
     QFuture<void> chain = pool.submitFuture([&gate] {
                                   gate.pass();
                                   return 20;
-                              })
-                                  .then(&context, [&](int v) {
-                                      continuationThread = QThread::currentThread();
-                                      value = v + 1;
-                                  });
+                              }).then(&context, [&](int v) {
+        continuationThread = QThread::currentThread();
+        value = v + 1;
+    });
     gate.open();
     QVERIFY(waitFinished(chain));
     QCOMPARE(value, 21);
@@ -189,7 +191,8 @@ void tst_Future::submitThenNullContextThrows()
 {
     Pool pool({.maxChildren = 1});
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             pool.submitThen(nullptr, [] { return 1; }, [](int) { }));
+                             pool.submitThen(
+                                     nullptr, [] { return 1; }, [](int) {}));
 }
 
 void tst_Future::cancelledFutureNeverRuns()
@@ -268,6 +271,46 @@ void tst_Future::jobMayUseQObjectsAndALocalEventLoop()
     });
     QVERIFY(waitFinished(future));
     QVERIFY(future.result());
+}
+
+void tst_Future::futureOfAJobASoonShutdownLeftIsCancelledAndFinished()
+{
+    Gate gate;
+    Pool pool({.maxChildren = 1});
+    GateOpener opener(gate);
+    pool.submitDone(gate.job(), false);
+    QVERIFY(gate.waitEntered());
+    QFuture<int> future = pool.submitFuture([] { return 1; });
+    std::thread open([&] { // the running job ends once the shutdown is under way
+        while (!pool.isShutdown())
+            std::this_thread::yield();
+        gate.open();
+    });
+    QVERIFY(pool.shutdown(QDeadlineTimer(QDeadlineTimer::Forever), true));
+    open.join();
+    {
+        TestSupport::Watchdog watchdog("waitForFinished() on the future of a job a soon "
+                                       "shutdown left");
+        future.waitForFinished();
+    }
+    QVERIFY(future.isCanceled());
+    QVERIFY(pool.jobs().isEmpty()); // dropped rather than left listed
+}
+
+void tst_Future::futureOfAJobShutdownChildrenLeftIsCancelledAndFinished()
+{
+    Gate gate;
+    Pool pool({.maxChildren = 1});
+    GateOpener opener(gate);
+    pool.submitDone(gate.job(), false);
+    QVERIFY(gate.waitEntered());
+    QFuture<void> future = pool.submitFuture([] {});
+    const FastThreadPool::JobId plain = pool.submitDone([] {}, false);
+    pool.shutdownChildren();
+    QVERIFY(QTest::qWaitFor([&] { return future.isFinished(); }, kWaitMs));
+    QVERIFY(future.isCanceled());
+    QCOMPARE(pool.jobs(), QList<FastThreadPool::JobId>{plain}); // an ordinary job stays listed
+    gate.open();
 }
 
 QTEST_GUILESS_MAIN(tst_Future)

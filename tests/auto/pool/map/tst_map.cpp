@@ -20,6 +20,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -27,15 +28,12 @@
 using namespace FastThreadPool;
 using namespace std::chrono_literals;
 using TestSupport::Gate;
-using TestSupport::identity;
 using TestSupport::GateOpener;
+using TestSupport::identity;
 
 namespace {
 
-int add(int a, int b)
-{
-    return a + b;
-}
+int add(int a, int b) { return a + b; }
 
 Generator<int> upTo(int n)
 {
@@ -55,6 +53,16 @@ std::vector<int> iotaVector(int count)
     for (int i = 0; i < count; ++i)
         items[std::size_t(i)] = i;
     return items;
+}
+
+//! Yields 0, 1, ... and throws at `failAt`.
+Generator<int> throwingAt(int failAt)
+{
+    for (int i = 0;; ++i) {
+        if (i == failAt)
+            throw std::runtime_error("the range broke at " + std::to_string(i));
+        co_yield i;
+    }
 }
 
 QList<int> sorted(QList<int> values)
@@ -122,6 +130,15 @@ private slots:
     void hundredThousandItemsProcessedOnce();
     void mapAfterShutdownChildrenThrows();
     void nullFunctionThrows();
+    void rangeThatThrowsWhileIteratedGivesOneFailure_data();
+    void rangeThatThrowsWhileIteratedGivesOneFailure();
+    void pooledMapRacingShutdownRunsAllItemsOrThrowsHavingRunNone();
+    void cancelAllStopsARunningDirectMap();
+    void directMapStartsAtMostFourThreadsPerCore();
+    void everyItemCountsAsOneJob_data() { addDirectColumn(); }
+    void everyItemCountsAsOneJob();
+    void explicitDoneTrueFillsTheQueueOfAPoolThatDiscards_data() { addDirectColumn(); }
+    void explicitDoneTrueFillsTheQueueOfAPoolThatDiscards();
 };
 
 void tst_Map::runsFunctionOncePerItem()
@@ -181,8 +198,7 @@ void tst_Map::directStartsAtMostMaxChildrenThreadsThatEnd()
 
     // Every map thread is held at its first item: exactly as many run at once as started.
     QVERIFY(QTest::qWaitFor(
-            [&] { return gate.entered() >= 1 && gate.entered() == pool.alive() - 1; },
-            10000));
+            [&] { return gate.entered() >= 1 && gate.entered() == pool.alive() - 1; }, 10000));
     const int mapThreadsAlive = pool.alive() - 1;
     QVERIFY2(mapThreadsAlive >= 1 && mapThreadsAlive <= kMax,
              qPrintable(QString::number(mapThreadsAlive)));
@@ -374,14 +390,13 @@ void tst_Map::stringItemIsOneArgument()
     QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
     QCOMPARE(sorted(takeValues(pool)), (QList<int>{1, 2, 3}));
 
-    pool.map(argumentCount, QStringList{QStringLiteral("xy"), QStringLiteral("z")}, true,
-             direct);
+    pool.map(argumentCount, QStringList{QStringLiteral("xy"), QStringLiteral("z")}, true, direct);
     QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
     QCOMPARE(takeValues(pool), (QList<int>{1, 1}));
 
     pool.map([](const QString &s) { return int(s.size()); },
-             QStringList{QStringLiteral("xy"), QStringLiteral("z"), QStringLiteral("uvwx")},
-             true, direct);
+             QStringList{QStringLiteral("xy"), QStringLiteral("z"), QStringLiteral("uvwx")}, true,
+             direct);
     QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
     QCOMPARE(sorted(takeValues(pool)), (QList<int>{1, 2, 4}));
     QVERIFY(pool.failed().isEmpty());
@@ -494,17 +509,15 @@ void tst_Map::inputOnlyRangesWork()
         expected.append(i * 2);
 
     // A lazy transform (computed on the fly, never stored).
-    pool.map(identity, std::views::iota(0, kItems) | std::views::transform([](int i) {
-                           return i * 2;
-                       }),
-             true, direct);
+    pool.map(identity,
+             std::views::iota(0, kItems) | std::views::transform([](int i) { return i * 2; }), true,
+             direct);
     QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
     QCOMPARE(sorted(takeValues(pool)), expected);
 
     // A forward, unsized view.
-    pool.map(identity, std::views::iota(0, 2 * kItems) | std::views::filter([](int i) {
-                           return i % 2 == 0;
-                       }),
+    pool.map(identity,
+             std::views::iota(0, 2 * kItems) | std::views::filter([](int i) { return i % 2 == 0; }),
              true, direct);
     QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
     QCOMPARE(sorted(takeValues(pool)), expected);
@@ -649,6 +662,135 @@ void tst_Map::nullFunctionThrows()
     QCOMPARE(pool.childCount(), 0);
     QCOMPARE(pool.pending(), 0);
     QVERIFY(pool.done().isEmpty());
+}
+
+void tst_Map::rangeThatThrowsWhileIteratedGivesOneFailure_data()
+{
+    QTest::addColumn<bool>("direct");
+    QTest::addColumn<bool>("generator");
+    QTest::newRow("direct generator") << true << true;
+    QTest::newRow("pooled generator") << false << true;
+    QTest::newRow("direct filter") << true << false;
+    QTest::newRow("pooled filter") << false << false;
+}
+
+void tst_Map::rangeThatThrowsWhileIteratedGivesOneFailure()
+{
+    // A generator that throws at item 50, a filter whose predicate throws at item 50: the
+    // items before it run, the exception is one failure with id 0, nothing terminates and
+    // nothing is thrown at the caller.
+    QFETCH(bool, direct);
+    QFETCH(bool, generator);
+    constexpr int kFailAt = 50;
+    Pool pool({.maxChildren = 2, .resultId = true});
+    auto twice = [](int v) { return 2 * v; };
+    if (generator) {
+        pool.map(twice, throwingAt(kFailAt), PoolDone, direct);
+    } else {
+        auto predicate = [](int v) {
+            if (v == kFailAt)
+                throw std::runtime_error("the range broke at " + std::to_string(v));
+            return true;
+        };
+        pool.map(twice, std::views::iota(0, 1000) | std::views::filter(predicate), PoolDone,
+                 direct);
+    }
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QList<int> expected;
+    for (int i = 0; i < kFailAt; ++i)
+        expected.append(2 * i);
+    QCOMPARE(sorted(takeValues(pool)), expected);
+    const QList<Failure> failures = pool.failed().takeAll();
+    QCOMPARE(failures.size(), 1);
+    QCOMPARE(failures.front().id, JobId(0));
+    QCOMPARE(failures.front().message, QStringLiteral("the range broke at 50"));
+    QCOMPARE(pool.completed(), pool.submitted());
+}
+
+void tst_Map::pooledMapRacingShutdownRunsAllItemsOrThrowsHavingRunNone()
+{
+    constexpr int kItems = 20000;
+    int threw = 0;
+    for (int round = 0; round < 40; ++round) {
+        std::atomic<int> ran{0};
+        Pool pool({.maxChildren = 2});
+        std::atomic<bool> go{false};
+        std::thread stopper([&] {
+            while (!go.load()) { }
+            pool.shutdown(QDeadlineTimer(10s));
+        });
+        bool mapThrew = false;
+        go = true;
+        try {
+            pool.map([&ran](int) { ran.fetch_add(1); }, iotaVector(kItems), false, false);
+        } catch (const PoolStopped &) {
+            mapThrew = true;
+        }
+        stopper.join();
+        QVERIFY(pool.shutdown(QDeadlineTimer(10s)));
+        if (mapThrew) {
+            ++threw;
+            QCOMPARE(ran.load(), 0);
+        } else {
+            QCOMPARE(ran.load(), kItems); // a graceful shutdown runs what was queued
+        }
+    }
+    qInfo("the map threw in %d of 40 rounds", threw);
+}
+
+void tst_Map::cancelAllStopsARunningDirectMap()
+{
+    constexpr int kItems = 10000;
+    Gate gate;
+    std::atomic<int> ran{0};
+    Pool pool({.maxChildren = 1});
+    GateOpener opener(gate);
+    pool.map(
+            [&](int v) {
+                if (v == 0)
+                    gate.pass();
+                ran.fetch_add(1);
+            },
+            iotaVector(kItems), false, true);
+    QVERIFY(gate.waitEntered());
+    pool.cancelAll();
+    gate.openAll();
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QVERIFY2(ran.load() < kItems, qPrintable(QString::number(ran.load())));
+    QCOMPARE(pool.completed(), pool.submitted()); // the dropped items count as ended
+}
+
+void tst_Map::directMapStartsAtMostFourThreadsPerCore()
+{
+    const int bound = 4 * std::max(1, QThread::idealThreadCount());
+    const int items = bound + 40;
+    Pool pool({.maxChildren = 10000});
+    pool.map([](int v) { return v; }, iotaVector(items), false, true);
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QVERIFY2(pool.childCount() <= bound, qPrintable(QString::number(pool.childCount())));
+}
+
+void tst_Map::everyItemCountsAsOneJob()
+{
+    QFETCH(bool, direct);
+    constexpr int kItems = 1000;
+    Pool pool({.maxChildren = 2});
+    pool.submitDone([] {}, false);
+    pool.map([](int v) { return v; }, iotaVector(kItems), false, direct);
+    pool.map([](int v) { return v; }, numbers(kItems), false, direct); // an input range too
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(pool.submitted(), quint64(2 * kItems + 1));
+    QCOMPARE(pool.completed(), quint64(2 * kItems + 1));
+}
+
+void tst_Map::explicitDoneTrueFillsTheQueueOfAPoolThatDiscards()
+{
+    QFETCH(bool, direct);
+    Pool pool({.maxChildren = 2, .doneCallback = false});
+    pool.map([](int v) { return v; }, iotaVector(10), true, direct);
+    pool.map([](int v) { return v; }, iotaVector(10), PoolDone, direct); // the pool's choice
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QCOMPARE(sorted(takeValues(pool)), QList<int>({0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
 }
 
 QTEST_GUILESS_MAIN(tst_Map)

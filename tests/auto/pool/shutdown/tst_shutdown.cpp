@@ -1,6 +1,7 @@
 #include <fastthreadpool/pool.h>
 
 #include "blockedpool.h"
+#include "hangguard.h"
 #include "testsupport.h"
 #include "threadstate.h"
 
@@ -32,7 +33,6 @@ using TestSupport::waitDeadline;
 
 namespace {
 
-
 // For helper threads (no event loop): yields until `condition` holds or `timeoutMs` pass.
 bool spinUntil(const std::function<bool()> &condition, int timeoutMs = kWaitMs)
 {
@@ -51,12 +51,11 @@ class OpenOnShutdown
 public:
     OpenOnShutdown(Pool &pool, Gate &gate)
         : m_thread([this, &pool, &gate] {
-              sawShutdown = spinUntil([&pool] { return pool.isShutdown(); });
-              finishedBeforeOpen = gate.finished();
-              gate.open();
-          })
-    {
-    }
+            sawShutdown = spinUntil([&pool] { return pool.isShutdown(); });
+            finishedBeforeOpen = gate.finished();
+            gate.open();
+        })
+    { }
     ~OpenOnShutdown() { join(); }
     void join()
     {
@@ -103,6 +102,13 @@ private slots:
     void shutdownAllLaterFinishesQueuedJobs();
     void shutdownAllSkipsDestroyedPools();
     void shutdownWaitsForDoneCallback();
+    void shutdownAllDoesNotDeadlockWhenAJobMakesAndDestroysAPool();
+    void shutdownRacingClearAndSubmitNeverWaitsForAThreadItDidNotStop();
+    void shutdownFromTheDoneCallbackDoesNotWaitForItself();
+    void shutdownFromTheFailedCallbackDoesNotWaitForItself();
+    void jobAcceptedAsAGracefulShutdownBeginsStillRuns();
+    void stoppedMessageNamesTheCall_data();
+    void stoppedMessageNamesTheCall();
 };
 
 void tst_Shutdown::shutdownRunsQueuedJobsFirst()
@@ -240,7 +246,7 @@ void tst_Shutdown::joinBehavesAsShutdownWithoutSoon()
     QVERIFY(!endedEarly);
     QVERIFY2(ms >= 95 && ms < 600, qPrintable(QStringLiteral("returned after %1 ms").arg(ms)));
     QVERIFY(f.pool.isShutdown());
-    QVERIFY_THROWS_EXCEPTION(PoolStopped, f.pool.submit([] { }));
+    QVERIFY_THROWS_EXCEPTION(PoolStopped, f.pool.submit([] {}));
     f.gate.open();
     QVERIFY(f.pool.join(waitDeadline()));
     QCOMPARE(runs.load(), queued); // not skipped: soon == false
@@ -251,7 +257,7 @@ void tst_Shutdown::joinBehavesAsShutdownWithoutSoon()
 void tst_Shutdown::submitAfterShutdownChildrenThrows()
 {
     Pool pool({.maxChildren = 1});
-    pool.submit([] { });
+    pool.submit([] {});
     QVERIFY(pool.waitIdle(waitDeadline()));
 
     pool.shutdownChildren();
@@ -267,11 +273,11 @@ void tst_Shutdown::submitAfterShutdownChildrenThrows()
 void tst_Shutdown::clearMakesPoolUsableAfterShutdownChildren()
 {
     Pool pool({.maxChildren = 1, .resultId = true});
-    pool.submit([] { });
+    pool.submit([] {});
     QVERIFY(pool.waitIdle(waitDeadline()));
     pool.shutdownChildren();
     QVERIFY(QTest::qWaitFor([&pool] { return pool.alive() == 0; }, kWaitMs));
-    QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.submit([] { }));
+    QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.submit([] {}));
 
     pool.clear();
 
@@ -361,7 +367,12 @@ void tst_Shutdown::mapAfterShutdownChildrenThrows()
     const std::vector<int> items{1, 2, 3, 4};
 
     QVERIFY_THROWS_EXCEPTION(PoolStopped,
-                             pool.map([&runs](int v) { ++runs; return v; }, items, true, direct));
+                             pool.map(
+                                     [&runs](int v) {
+                                         ++runs;
+                                         return v;
+                                     },
+                                     items, true, direct));
 
     QVERIFY(pool.waitIdle(waitDeadline()));
     QCOMPARE(runs.load(), 0);
@@ -393,11 +404,11 @@ void tst_Shutdown::cleanupChildrenRemovesEndedChildren()
 void tst_Shutdown::submitAfterShutdownThrowsUntilClear()
 {
     Pool pool({.maxChildren = 1});
-    pool.submit([] { });
+    pool.submit([] {});
     QVERIFY(pool.shutdown(waitDeadline()));
 
-    QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.submit([] { }));
-    QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.submit([] { })); // still, until clear()
+    QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.submit([] {}));
+    QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.submit([] {})); // still, until clear()
 
     pool.clear();
     std::atomic<bool> ran{false};
@@ -422,7 +433,8 @@ void tst_Shutdown::destructorRunsQueuedJobs()
             pool.submit([&runs] { ++runs; });
         opener = std::thread([&] {
             if (gate.waitEntered())
-                sawDestructorWaiting = spinUntil([testTid] { return TestSupport::isSleeping(testTid); });
+                sawDestructorWaiting
+                        = spinUntil([testTid] { return TestSupport::isSleeping(testTid); });
             runsAtOpen = runs.load();
             gate.open();
         });
@@ -448,7 +460,8 @@ void tst_Shutdown::destructorWaitsForBlockedJob()
         pool.submit(gate.job());
         opener = std::thread([&] {
             if (gate.waitEntered())
-                sawDestructorWaiting = spinUntil([testTid] { return TestSupport::isSleeping(testTid); });
+                sawDestructorWaiting
+                        = spinUntil([testTid] { return TestSupport::isSleeping(testTid); });
             gate.open();
         });
     } // ~Pool
@@ -636,6 +649,144 @@ void tst_Shutdown::shutdownWaitsForDoneCallback()
     QList<int> expected(count);
     std::iota(expected.begin(), expected.end(), 0);
     QCOMPARE(sorted, expected);
+}
+
+void tst_Shutdown::shutdownAllDoesNotDeadlockWhenAJobMakesAndDestroysAPool()
+{
+    Gate gate;
+    std::atomic<bool> innerMade{false};
+    Pool pool({.maxChildren = 1});
+    GateOpener opener(gate);
+    pool.submitDone(
+            [&] {
+                gate.pass();
+                // Made and destroyed while shutdownAll() waits for this very job.
+                Pool inner({.maxChildren = 1});
+                innerMade = true;
+                try {
+                    inner.submitDone([] {}, false);
+                } catch (const PoolStopped &) {
+                    // shutdownAll() visits pools made while it runs too
+                }
+            },
+            false);
+    QVERIFY(gate.waitEntered());
+    OpenOnShutdown open(pool, gate);
+    {
+        TestSupport::Watchdog watchdog("shutdownAll() while a job makes and destroys a pool");
+        QVERIFY(FastThreadPool::shutdownAll(false));
+    }
+    open.join();
+    QVERIFY(open.sawShutdown);
+    QVERIFY(innerMade);
+}
+
+void tst_Shutdown::shutdownRacingClearAndSubmitNeverWaitsForAThreadItDidNotStop()
+{
+    // A child that a clear() and submit() racing the shutdown start is not one the shutdown
+    // asked to stop: it must not wait for it (with the default deadline: for ever).
+    for (int round = 0; round < 300; ++round) {
+        Pool pool({.maxChildren = 2});
+        pool.submitDone([] {}, false);
+        std::atomic<bool> go{false};
+        std::thread other([&] {
+            while (!go.load()) { }
+            pool.clear();
+            try {
+                pool.submitDone([] {}, false);
+            } catch (const PoolStopped &) { }
+        });
+        go = true;
+        {
+            TestSupport::Watchdog watchdog("shutdown() racing clear() and submit()");
+            pool.shutdown();
+        }
+        other.join();
+    }
+}
+
+void tst_Shutdown::shutdownFromTheDoneCallbackDoesNotWaitForItself()
+{
+    TestSupport::Semaphore returned;
+    std::atomic<bool> result{false};
+    Pool *self = nullptr;
+    Pool pool({.doneCallback = [&](const FastThreadPool::Result &) {
+        result = self->shutdown(waitDeadline());
+        returned.release();
+    }});
+    self = &pool;
+    pool.submit([] { return 1; });
+    QVERIFY(returned.tryAcquire(1, kWaitMs));
+    QVERIFY(result);
+    QVERIFY(pool.isShutdown());
+}
+
+void tst_Shutdown::shutdownFromTheFailedCallbackDoesNotWaitForItself()
+{
+    TestSupport::Semaphore returned;
+    std::atomic<bool> result{false};
+    Pool *self = nullptr;
+    Pool pool({.failedCallback = [&](const FastThreadPool::Failure &) {
+        result = self->shutdown(waitDeadline(), true);
+        returned.release();
+    }});
+    self = &pool;
+    pool.submit(TestSupport::failWith, 1);
+    QVERIFY(returned.tryAcquire(1, kWaitMs));
+    QVERIFY(result);
+}
+
+void tst_Shutdown::jobAcceptedAsAGracefulShutdownBeginsStillRuns()
+{
+    // The submit is accepted, but its child is refused (the stop came first): a graceful
+    // shutdown still runs every job it did not refuse.
+    for (int round = 0; round < 300; ++round) {
+        std::atomic<int> ran{0};
+        Pool pool({.maxChildren = 1});
+        std::atomic<bool> go{false};
+        std::thread stopper([&] {
+            while (!go.load()) { }
+            pool.shutdown(waitDeadline());
+        });
+        bool accepted = true;
+        go = true;
+        try {
+            pool.submitDone([&ran] { ran.fetch_add(1); }, false);
+        } catch (const PoolStopped &) {
+            accepted = false;
+        }
+        stopper.join();
+        QVERIFY(pool.shutdown(waitDeadline()));
+        QCOMPARE(ran.load(), accepted ? 1 : 0);
+    }
+}
+
+void tst_Shutdown::stoppedMessageNamesTheCall_data()
+{
+    QTest::addColumn<int>("how");
+    QTest::addColumn<QString>("named");
+    QTest::newRow("shutdown") << 0 << "shutdown() was called";
+    QTest::newRow("shutdownChildren") << 1 << "shutdownChildren() was called";
+    QTest::newRow("shutdownAll") << 2 << "shutdownAll() was called";
+}
+
+void tst_Shutdown::stoppedMessageNamesTheCall()
+{
+    QFETCH(int, how);
+    QFETCH(QString, named);
+    Pool pool({.maxChildren = 1});
+    if (how == 0)
+        QVERIFY(pool.shutdown(waitDeadline()));
+    else if (how == 1)
+        pool.shutdownChildren();
+    else
+        QVERIFY(FastThreadPool::shutdownAll(true));
+    try {
+        pool.submit([] {});
+        QFAIL("submit() on a stopped pool did not throw");
+    } catch (const PoolStopped &e) {
+        QVERIFY2(QString::fromUtf8(e.what()).contains(named), e.what());
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Shutdown)

@@ -20,6 +20,7 @@
 #include <atomic>
 #include <memory>
 #include <stdexcept>
+#include <vector>
 
 using FastThreadPool::Failure;
 using FastThreadPool::JobId;
@@ -32,11 +33,11 @@ using TestSupport::kWaitMs;
 using TestSupport::waitDeadline;
 
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-#  define SIGNALS_UNDER_SANITIZER 1
-#elif defined(__has_feature)
-#  if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
 #    define SIGNALS_UNDER_SANITIZER 1
-#  endif
+#elif defined(__has_feature)
+#    if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#        define SIGNALS_UNDER_SANITIZER 1
+#    endif
 #endif
 
 namespace {
@@ -77,6 +78,7 @@ private slots:
     void floodKeepsTheEventLoopResponsive();
     void doneMaxBoundsResultsInFlight();
     void idleComesOnceAfterTheLastResult();
+    void idleComesAfterADirectMapDeliveredBySignals();
     void countingPropertiesFollowTheWork();
     void poolDestroyedWithResultsPosted();
     void receiverDestroyedWithResultsPosted();
@@ -175,8 +177,7 @@ void tst_Signals::onlyTheConnectedQueueIsDrained()
     connect(&pool, &Pool::resultReady, this, [&] { ++results; });
     pool.submit([] { return 1; });
     pool.submit([]() -> int { throw std::logic_error("kept"); });
-    QVERIFY(QTest::qWaitFor([&] { return results == 1 && pool.failed().size() == 1; },
-                            kWaitMs));
+    QVERIFY(QTest::qWaitFor([&] { return results == 1 && pool.failed().size() == 1; }, kWaitMs));
     // jobFailed is not connected: the failure waits in failed(), nobody loses it.
     QCOMPARE(pool.failed().takeAll().first().message, QStringLiteral("kept"));
 }
@@ -278,6 +279,26 @@ void tst_Signals::idleComesOnceAfterTheLastResult()
     QVERIFY(!QTest::qWaitFor([&] { return resultsAtIdle.size() > 2; }, 100));
 }
 
+void tst_Signals::idleComesAfterADirectMapDeliveredBySignals()
+{
+    constexpr int kItems = 2000;
+    Pool pool({.maxChildren = 2});
+    int results = 0;
+    QList<int> resultsAtIdle;
+    quint64 lastSubmitted = 0;
+    quint64 lastCompleted = 0;
+    connect(&pool, &Pool::resultReady, this, [&] { ++results; });
+    connect(&pool, &Pool::idle, this, [&] { resultsAtIdle.append(results); });
+    connect(&pool, &Pool::submittedChanged, this, [&](quint64 v) { lastSubmitted = v; });
+    connect(&pool, &Pool::completedChanged, this, [&](quint64 v) { lastCompleted = v; });
+    std::vector<int> items(kItems, 1);
+    pool.map([](int v) { return v; }, items); // direct
+    QVERIFY(QTest::qWaitFor([&] { return !resultsAtIdle.isEmpty(); }, kWaitMs));
+    QCOMPARE(resultsAtIdle.front(), kItems);
+    QCOMPARE(lastSubmitted, quint64(kItems));
+    QCOMPARE(lastCompleted, quint64(kItems));
+}
+
 void tst_Signals::countingPropertiesFollowTheWork()
 {
     constexpr int kJobs = 6;
@@ -301,8 +322,7 @@ void tst_Signals::countingPropertiesFollowTheWork()
         pool.submitDone(gate.job(), false);
     QVERIFY(gate.waitEntered(2));
     // Both children hold a job: the properties say so, through their signals.
-    QVERIFY(QTest::qWaitFor([&] { return !busySeen.isEmpty() && busySeen.last() == 2; },
-                            kWaitMs));
+    QVERIFY(QTest::qWaitFor([&] { return !busySeen.isEmpty() && busySeen.last() == 2; }, kWaitMs));
     QVERIFY(QTest::qWaitFor([&] { return lastSubmitted == kJobs; }, kWaitMs));
     QCOMPARE(childCount, 2);
     QCOMPARE(pool.property("busy").toInt(), 2);
@@ -379,8 +399,7 @@ void tst_Signals::slotMayDisconnectItself()
     for (int i = 0; i < 1000; ++i)
         pool.submit([] { return 1; });
     QVERIFY(pool.waitIdle(waitDeadline()));
-    QVERIFY(QTest::qWaitFor([&] { return results == 10 && pool.done().size() == 990; },
-                            kWaitMs));
+    QVERIFY(QTest::qWaitFor([&] { return results == 10 && pool.done().size() == 990; }, kWaitMs));
     QCoreApplication::processEvents();
     QCOMPARE(results, 10);
     QCOMPARE(pool.done().size(), 990);
@@ -412,17 +431,20 @@ void tst_Signals::moveToThreadMovesDelivery()
     QObject context;
     context.moveToThread(&thread);
     const auto cleanup = qScopeGuard([&] {
-        QMetaObject::invokeMethod(&context, [pool] { delete pool; },
-                                  Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+                &context, [pool] { delete pool; }, Qt::BlockingQueuedConnection);
         thread.quit();
         thread.wait();
     });
     // A direct connection: the slot runs wherever the pool emits, that is in its thread.
-    connect(pool, &Pool::resultReady, pool, [&](JobId, const QVariant &) {
-        if (QThread::currentThread() != &thread)
-            wrongThread.fetch_add(1);
-        results.fetch_add(1);
-    }, Qt::DirectConnection);
+    connect(
+            pool, &Pool::resultReady, pool,
+            [&](JobId, const QVariant &) {
+                if (QThread::currentThread() != &thread)
+                    wrongThread.fetch_add(1);
+                results.fetch_add(1);
+            },
+            Qt::DirectConnection);
     pool->moveToThread(&thread);
     for (int i = 0; i < 1000; ++i)
         pool->submit([] { return 1; });
@@ -458,8 +480,7 @@ void tst_Signals::signalTypesWorkByNameAndAcrossThreads()
     const QMetaMethod results = pool.metaObject()->method(
             pool.metaObject()->indexOfSignal("resultsReady(QList<FastThreadPool::Result>)"));
     QVERIFY(failed.isValid() && results.isValid());
-    QVERIFY(connect(&pool, &Pool::jobFailed, &receiver, &Receiver::onFailed,
-                    Qt::QueuedConnection));
+    QVERIFY(connect(&pool, &Pool::jobFailed, &receiver, &Receiver::onFailed, Qt::QueuedConnection));
     QVERIFY(connect(&pool, &Pool::resultsReady, &receiver, &Receiver::onResults,
                     Qt::QueuedConnection));
     pool.submit([]() -> int { throw std::runtime_error("queued"); });

@@ -146,6 +146,10 @@ private slots:
     void moveOnlyArgumentsWork();
     void largeCapturesWork();
     void submitFromInsideJobWorks();
+    void ownDoneTrueFillsTheQueueOfAPoolThatDiscards();
+    void ownDoneTrueFillsTheQueueDespiteThePoolsDoneCallback();
+    void plainSubmitFollowsThePoolsDoneCallback();
+    void excArgsNamesANonCopyableArgumentByItsDemangledType();
 };
 
 void tst_Submit::idsAreUniqueNonZeroAndIncreasing_data()
@@ -162,10 +166,18 @@ void tst_Submit::idsAreUniqueNonZeroAndIncreasing()
     QList<JobId> ids;
     for (int i = 0; i < 500; ++i) {
         switch (i % 4) {
-        case 0: ids.append(pool.submit([] { })); break;
-        case 1: ids.append(pool.submitFirst([] { })); break;
-        case 2: ids.append(pool.submitDone([] { return 1; }, false)); break;
-        default: ids.append(pool.submitDoneFirst([] { return 1; }, false)); break;
+        case 0:
+            ids.append(pool.submit([] {}));
+            break;
+        case 1:
+            ids.append(pool.submitFirst([] {}));
+            break;
+        case 2:
+            ids.append(pool.submitDone([] { return 1; }, false));
+            break;
+        default:
+            ids.append(pool.submitDoneFirst([] { return 1; }, false));
+            break;
         }
     }
     QVERIFY(pool.waitIdle(waitDeadline()));
@@ -185,7 +197,7 @@ void tst_Submit::idsAreUniqueAcrossSubmittingThreads()
         for (int t = 0; t < kThreads; ++t)
             submitters.emplace_back([&pool, &mine = ids[std::size_t(t)]] {
                 for (int i = 0; i < kPerThread; ++i)
-                    mine.push_back(pool.submit([] { }));
+                    mine.push_back(pool.submit([] {}));
             });
     }
     QVERIFY(pool.waitIdle(waitDeadline()));
@@ -336,8 +348,9 @@ void tst_Submit::submitDoneCallableGetsTypedValueInWorker()
     QVERIFY(pool.waitIdle(waitDeadline()));
 
     QMutexLocker lock(&mutex);
-    QCOMPARE(received, (QStringList{QStringLiteral("value 0"), QStringLiteral("value 1"),
-                                    QStringLiteral("value 2")}));
+    QCOMPARE(received,
+             (QStringList{QStringLiteral("value 0"), QStringLiteral("value 1"),
+                          QStringLiteral("value 2")}));
     QCOMPARE(callbackThreads, jobThreads); // in the worker that ran the job
     QVERIFY(pool.childThreads().contains(callbackThreads.first()));
     QVERIFY(callbackThreads.first() != QThread::currentThread());
@@ -575,7 +588,7 @@ void tst_Submit::excStackDetailsDescribeFailure()
     // Ids first, so that the failing job's id is a number (> 64 stack frames) that the
     // rest of the report cannot contain by accident.
     for (int i = 0; i < 200; ++i)
-        pool.submitDone([] { }, false);
+        pool.submitDone([] {}, false);
     const JobId id = plainFunction
             ? pool.submit(&SubmitTest::failingJobForExcStack, 4711)
             : pool.submit([](int v) { return SubmitTest::failingJobForExcStack(v); }, 4711);
@@ -601,9 +614,8 @@ void tst_Submit::excStackDetailsDescribeFailure()
 void tst_Submit::excArgsCarryJobArguments()
 {
     Pool pool({.maxChildren = 1, .excArgs = true});
-    pool.submit([](int, const QString &, std::string, double) -> int {
-        throw std::invalid_argument("rejected");
-    },
+    pool.submit([](int, const QString &, std::string,
+                   double) -> int { throw std::invalid_argument("rejected"); },
                 7, QStringLiteral("seven"), std::string("sieben"), 7.5);
     QVERIFY(pool.waitIdle(waitDeadline()));
     const auto failure = pool.failed().tryTake();
@@ -640,8 +652,9 @@ void tst_Submit::failuresAreLoggedAtLogLevel()
     {
         Pool pool({.maxChildren = 2, .logLevel = QtWarningMsg});
         for (int i = 0; i < kFailures; ++i)
-            pool.submit([](int n) { throw std::runtime_error("logged failure #" + std::to_string(n)); },
-                        i);
+            pool.submit(
+                    [](int n) { throw std::runtime_error("logged failure #" + std::to_string(n)); },
+                    i);
         pool.submit([] { return 1; }); // a success is not logged
         QVERIFY(pool.waitIdle(waitDeadline()));
         QCOMPARE(pool.failed().size(), qsizetype(kFailures)); // logged and still queued
@@ -651,8 +664,9 @@ void tst_Submit::failuresAreLoggedAtLogLevel()
     QCOMPARE(failureLog.size(), kFailures);
     for (int i = 0; i < kFailures; ++i) {
         const QString text = QStringLiteral("logged failure #%1").arg(i);
-        const auto matching = std::count_if(failureLog.begin(), failureLog.end(),
-                                            [&](const LoggedMessage &m) { return m.text.contains(text); });
+        const auto matching
+                = std::count_if(failureLog.begin(), failureLog.end(),
+                                [&](const LoggedMessage &m) { return m.text.contains(text); });
         QCOMPARE(matching, 1);
     }
     for (const LoggedMessage &message : failureLog) {
@@ -758,14 +772,16 @@ void tst_Submit::argumentsAreCopiedAtSubmit()
     Gate gate;
     QString text = QStringLiteral("before");
     std::vector<int> numbers{1, 2, 3};
-    const QString expected = text + QString::number(std::accumulate(numbers.begin(), numbers.end(), 0));
+    const QString expected
+            = text + QString::number(std::accumulate(numbers.begin(), numbers.end(), 0));
     Pool pool({.maxChildren = 1});
     pool.submitDone([&gate] { gate.pass(); }, false);
     QVERIFY(gate.waitEntered()); // the job below cannot start before the changes
-    pool.submit([](const QString &t, const std::vector<int> &v) {
-        return t + QString::number(std::accumulate(v.begin(), v.end(), 0));
-    },
-                text, numbers);
+    pool.submit(
+            [](const QString &t, const std::vector<int> &v) {
+                return t + QString::number(std::accumulate(v.begin(), v.end(), 0));
+            },
+            text, numbers);
     text = QStringLiteral("after");
     numbers.push_back(100);
     gate.open();
@@ -801,9 +817,8 @@ void tst_Submit::largeCapturesWork()
     std::array<qint64, 64> data{};
     for (std::size_t i = 0; i < data.size(); ++i)
         data[i] = qint64(i * i);
-    auto sumPlus = [data](qint64 offset) {
-        return std::accumulate(data.begin(), data.end(), offset);
-    };
+    auto sumPlus
+            = [data](qint64 offset) { return std::accumulate(data.begin(), data.end(), offset); };
     static_assert(sizeof(sumPlus) > FastThreadPool::detail::Task::kInlineSize,
                   "the capture must exceed the inline storage of a job");
 
@@ -814,8 +829,11 @@ void tst_Submit::largeCapturesWork()
         expectedTotal += sumPlus(qint64(i));
     }
     // A large argument (not a capture) as well.
-    pool.submit([](const std::array<qint64, 64> &a) { return std::accumulate(a.begin(), a.end(), qint64(0)); },
-                data);
+    pool.submit(
+            [](const std::array<qint64, 64> &a) {
+                return std::accumulate(a.begin(), a.end(), qint64(0));
+            },
+            data);
     expectedTotal += std::accumulate(data.begin(), data.end(), qint64(0));
     QVERIFY(pool.waitIdle(waitDeadline()));
 
@@ -850,6 +868,63 @@ void tst_Submit::submitFromInsideJobWorks()
     QCOMPARE(done.at(0).value.toInt(), 1);
     QCOMPARE(done.at(1).id, innerId.load());
     QCOMPARE(done.at(1).value.toInt(), 20);
+}
+
+namespace {
+struct Unique
+{
+    std::unique_ptr<int> value;
+};
+} // namespace
+
+void tst_Submit::ownDoneTrueFillsTheQueueOfAPoolThatDiscards()
+{
+    Pool pool({.maxChildren = 1, .doneCallback = false});
+    pool.submitDone(TestSupport::identity, true, 5);
+    pool.submitDoneFirst(TestSupport::identity, true, 6);
+    pool.submit(TestSupport::identity, 7); // the pool's choice: discarded
+    QVERIFY(pool.waitIdle(waitDeadline()));
+    QList<int> values;
+    for (const Result &r : pool.done().takeAll())
+        values.append(r.value.toInt());
+    std::sort(values.begin(), values.end());
+    QCOMPARE(values, QList<int>({5, 6}));
+}
+
+void tst_Submit::ownDoneTrueFillsTheQueueDespiteThePoolsDoneCallback()
+{
+    std::atomic<int> toCallback{0};
+    Pool pool({.maxChildren = 1,
+               .doneCallback = [&toCallback](const Result &) { toCallback.fetch_add(1); }});
+    pool.submitDone(TestSupport::identity, true, 5);
+    QVERIFY(pool.waitIdle(waitDeadline()));
+    const auto result = pool.done().tryTake();
+    QVERIFY(result.has_value());
+    QCOMPARE(result->value.toInt(), 5);
+    QVERIFY(pool.shutdown(waitDeadline())); // the callback thread has handed out all
+    QCOMPARE(toCallback.load(), 0);
+}
+
+void tst_Submit::plainSubmitFollowsThePoolsDoneCallback()
+{
+    TestSupport::Semaphore handed;
+    Pool pool({.maxChildren = 1, .doneCallback = [&handed](const Result &) { handed.release(); }});
+    pool.submit(TestSupport::identity, 5);
+    QVERIFY(handed.tryAcquire(1, kWaitMs));
+    QVERIFY(pool.done().isEmpty());
+}
+
+void tst_Submit::excArgsNamesANonCopyableArgumentByItsDemangledType()
+{
+    Pool pool({.maxChildren = 1, .excArgs = true});
+    pool.submit([](const Unique &, int) -> int { throw std::runtime_error("x"); },
+                Unique{std::make_unique<int>(1)}, 3);
+    QVERIFY(pool.waitIdle(waitDeadline()));
+    const auto failure = pool.failed().tryTake();
+    QVERIFY(failure.has_value());
+    QCOMPARE(failure->args.size(), 2);
+    QCOMPARE(failure->args.at(0).toString(), QStringLiteral("(anonymous namespace)::Unique"));
+    QCOMPARE(failure->args.at(1).toInt(), 3);
 }
 
 QTEST_GUILESS_MAIN(tst_Submit)

@@ -2,15 +2,16 @@
 // scheduleDone, delayed(), scheduled(), cancel(TimerId), cancelTimers(), and what shutdown
 // does to timers.
 //
-// Built twice from this source: tst_timers has a QCoreApplication, so the pool's scheduler
-// thread runs a Qt event loop with a QTimer; tst_timers_noapp (TIMERS_WITHOUT_APP) has no
-// application object, so the scheduler thread waits on the clock itself.
+// Built twice from this source: tst_timers has a QCoreApplication, tst_timers_noapp
+// (TIMERS_WITHOUT_APP) has no application object; the scheduler thread waits on the clock
+// in both, and both must behave alike.
 //
 // Jobs only record (into atomics, or containers under a std::mutex); every check runs on the
 // test thread. Time passes only through QTest::qWaitFor, TestSupport::Semaphore::tryAcquire
 // with a timeout, or Pool::waitIdle(): never a sleep call.
 #include <fastthreadpool/pool.h>
 
+#include "hangguard.h"
 #include "testsupport.h"
 
 #include <QtCore/qcoreapplication.h>
@@ -26,6 +27,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -35,11 +37,11 @@
 #include <vector>
 
 #if defined(__SANITIZE_THREAD__)
-#  define TIMERS_UNDER_TSAN 1
-#elif defined(__has_feature)
-#  if __has_feature(thread_sanitizer)
 #    define TIMERS_UNDER_TSAN 1
-#  endif
+#elif defined(__has_feature)
+#    if __has_feature(thread_sanitizer)
+#        define TIMERS_UNDER_TSAN 1
+#    endif
 #endif
 
 using namespace std::chrono_literals;
@@ -55,10 +57,7 @@ using TestSupport::waitDeadline;
 
 namespace FastThreadPool {
 // Found by QCOMPARE through ADL: failure messages show the ids.
-inline char *toString(const TimerId &id)
-{
-    return qstrdup(QByteArray::number(id.value));
-}
+inline char *toString(const TimerId &id) { return qstrdup(QByteArray::number(id.value)); }
 } // namespace FastThreadPool
 
 namespace {
@@ -71,11 +70,11 @@ using SysClock = std::chrono::system_clock;
 // correctness checks stay: exactly once, never early, never after cancel).
 #if defined(TIMERS_UNDER_TSAN)
 constexpr auto kFixedRateTolerance = 200ms; // run 100 of a 10 ms timer vs start + 1000 ms
-constexpr int kMinRunsIn550Ms = 3;          // schedule(100 ms)
-constexpr auto kSubmitAtLatest = 1500ms;    // submitAt(now + 200 ms)
-constexpr auto kFirstRunLatest = 1000ms;    // schedule(100 ms): first run
-constexpr int kMinSlowRuns = 3;             // 35 ms runs of a 10 ms timer in 400 ms
-constexpr double kMinOnGrid = 0.5;          // share of those runs starting on the grid
+constexpr int kMinRunsIn550Ms = 3; // schedule(100 ms)
+constexpr auto kSubmitAtLatest = 1500ms; // submitAt(now + 200 ms)
+constexpr auto kFirstRunLatest = 1000ms; // schedule(100 ms): first run
+constexpr int kMinSlowRuns = 3; // 35 ms runs of a 10 ms timer in 400 ms
+constexpr double kMinOnGrid = 0.5; // share of those runs starting on the grid
 #else
 constexpr auto kFixedRateTolerance = 30ms;
 constexpr int kMinRunsIn550Ms = 4;
@@ -85,10 +84,7 @@ constexpr int kMinSlowRuns = 6;
 constexpr double kMinOnGrid = 0.75;
 #endif
 
-double toMs(Clock::duration d)
-{
-    return std::chrono::duration<double, std::milli>(d).count();
-}
+double toMs(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 //! The start times of a timer's runs, recorded inside the runs (any thread).
 class RunLog
@@ -150,10 +146,7 @@ struct Stopwatch
 };
 
 //! Lets `ms` pass: a window in which something must not happen.
-bool letPass(qint64 ms)
-{
-    return Stopwatch().waitUntil(ms);
-}
+bool letPass(qint64 ms) { return Stopwatch().waitUntil(ms); }
 
 QString offsetsText(const std::vector<Clock::time_point> &starts, Clock::time_point t0)
 {
@@ -170,7 +163,7 @@ QList<TimerId> sorted(QList<TimerId> ids)
 }
 
 //! The message of the `Exception` that `call` throws (a marker text otherwise).
-template <class Exception, class F>
+template<class Exception, class F>
 QString messageOf(F &&call)
 {
     try {
@@ -278,15 +271,24 @@ private slots:
     void firedRunIsQueuedWhenItLeavesDelayed();
     void cancelAllJobsKeepsPeriodicTimerAlive();
     void cancelAllJobsEndsOneShotTimerWhoseRunItDropped();
+
+    // Time arithmetic at the extremes: saturates, never overflows, never fires early.
+    void scheduleWithTheLongestIntervalStaysCancellable();
+    void extremeDelaysAreAcceptedAndNeverFireEarly_data();
+    void extremeDelaysAreAcceptedAndNeverFireEarly();
+    void extremeNegativeDelaysAreRejectedAsNegative_data();
+    void extremeNegativeDelaysAreRejectedAsNegative();
+    void notANumberIsRejected();
+    void farFutureTimesAreNotInThePast_data();
+    void farFutureTimesAreNotInThePast();
+    void pastTimeMessageSaysHowLongAgo();
 };
 
 void tst_Timers::initTestCase()
 {
 #if defined(TIMERS_WITHOUT_APP)
-    // Clock mode: no application object, so Qt runs no event loop in the scheduler.
     QVERIFY(!QCoreApplication::instance());
 #else
-    // Event-loop mode: the scheduler thread runs a Qt event loop with a QTimer.
     QVERIFY(QCoreApplication::instance());
 #endif
 }
@@ -319,7 +321,8 @@ void tst_Timers::submitLaterIsListedInDelayedUntilItFires()
     QVERIFY(pool.waitIdle(waitDeadline()));
 
     QVERIFY2(unlisted - watch.t0 >= 200ms,
-             qPrintable(QStringLiteral("left delayed() after %1 ms").arg(toMs(unlisted - watch.t0))));
+             qPrintable(
+                     QStringLiteral("left delayed() after %1 ms").arg(toMs(unlisted - watch.t0))));
     const auto ranAfter = runs.starts().front() - watch.t0;
     QVERIFY2(ranAfter >= 200ms, qPrintable(QStringLiteral("ran after %1 ms").arg(toMs(ranAfter))));
     QVERIFY(pool.delayed().isEmpty());
@@ -480,9 +483,10 @@ void tst_Timers::scheduleKeepsFixedRate()
                                     .arg(toMs(starts[i] - watch.t0))));
     // No drift: run 100 starts near start + 1000 ms.
     const auto late = starts[kRuns - 1] - (watch.t0 + 1000ms);
-    QVERIFY2(late <= kFixedRateTolerance,
-             qPrintable(QStringLiteral("run 100 started %1 ms after start + 1000 ms")
-                                .arg(toMs(late))));
+    QVERIFY2(
+            late <= kFixedRateTolerance,
+            qPrintable(
+                    QStringLiteral("run 100 started %1 ms after start + 1000 ms").arg(toMs(late))));
 }
 
 void tst_Timers::slowRunsAreSkippedNotPiledUp()
@@ -550,9 +554,15 @@ void tst_Timers::submitAtRunsAtThatTime()
     const Stopwatch watch;
     TimerId id;
     switch (overload) {
-    case 0: id = pool.submitAt(QDateTime::currentDateTime().addMSecs(200), 0ms, runs.job()); break;
-    case 1: id = pool.submitAt(QDateTime::currentDateTimeUtc().addMSecs(200), 0ms, runs.job()); break;
-    default: id = pool.submitAt(SysClock::now() + 200ms, 0ms, runs.job()); break;
+    case 0:
+        id = pool.submitAt(QDateTime::currentDateTime().addMSecs(200), 0ms, runs.job());
+        break;
+    case 1:
+        id = pool.submitAt(QDateTime::currentDateTimeUtc().addMSecs(200), 0ms, runs.job());
+        break;
+    default:
+        id = pool.submitAt(SysClock::now() + 200ms, 0ms, runs.job());
+        break;
     }
     QVERIFY(id);
     QCOMPARE(pool.scheduled(), QList<TimerId>{id});
@@ -575,11 +585,13 @@ void tst_Timers::submitAtInThePastThrows()
     Pool pool({.maxChildren = 1});
     Bystanders bystanders(pool);
 
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.submitAt(SysClock::now() - 1s, 0ms, count));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             pool.submitAt(SysClock::now() - 1s, 0ms, count));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                              pool.submitAt(QDateTime::currentDateTime().addSecs(-1), 0ms, count));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             pool.submitAt(QDateTime::currentDateTimeUtc().addSecs(-3600), 50ms, count));
+    QVERIFY_THROWS_EXCEPTION(
+            std::invalid_argument,
+            pool.submitAt(QDateTime::currentDateTimeUtc().addSecs(-3600), 50ms, count));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                              pool.submitDoneAt(SysClock::now() - 100ms, 50ms, count, false));
     const QString message = messageOf<std::invalid_argument>(
@@ -657,7 +669,9 @@ void tst_Timers::tenThousandDelayedJobsFireOnceAndNeverEarly()
     QCOMPARE(total.load(), kJobs);
     for (int i = 0; i < kJobs; ++i)
         QVERIFY2(fired[std::size_t(i)].load() == 1,
-                 qPrintable(QStringLiteral("job %1 fired %2 times").arg(i).arg(fired[std::size_t(i)].load())));
+                 qPrintable(QStringLiteral("job %1 fired %2 times")
+                                    .arg(i)
+                                    .arg(fired[std::size_t(i)].load())));
 }
 
 void tst_Timers::cancelTimersStopsEveryTimer()
@@ -773,7 +787,8 @@ void tst_Timers::negativeDelayThrows()
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.submitDoneLater(-5s, count, false));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                              pool.submitLater(std::chrono::duration<double>(-0.25), count));
-    const QString message = messageOf<std::invalid_argument>([&] { pool.submitLater(-1ms, count); });
+    const QString message
+            = messageOf<std::invalid_argument>([&] { pool.submitLater(-1ms, count); });
     QVERIFY2(message.contains(QStringLiteral("negative")), qPrintable(message));
 
     bystanders.verifyUndisturbed();
@@ -811,7 +826,8 @@ void tst_Timers::negativeSubmitAtIntervalThrows()
     Pool pool({.maxChildren = 1});
     Bystanders bystanders(pool);
 
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.submitAt(SysClock::now() + 1s, -1ms, count));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             pool.submitAt(SysClock::now() + 1s, -1ms, count));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                              pool.submitAt(QDateTime::currentDateTime().addSecs(1), -10ms, count));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
@@ -832,11 +848,13 @@ void tst_Timers::invalidDateTimeThrows()
     Bystanders bystanders(pool);
 
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.submitAt(QDateTime(), 0ms, count));
+    QVERIFY_THROWS_EXCEPTION(
+            std::invalid_argument,
+            pool.submitAt(QDateTime(QDate(2030, 2, 30), QTime(12, 0)), 0ms, count));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             pool.submitAt(QDateTime(QDate(2030, 2, 30), QTime(12, 0)), 0ms, count));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.submitDoneAt(QDateTime(), 10ms, count, true));
-    const QString message =
-            messageOf<std::invalid_argument>([&] { pool.submitAt(QDateTime(), 0ms, count); });
+                             pool.submitDoneAt(QDateTime(), 10ms, count, true));
+    const QString message
+            = messageOf<std::invalid_argument>([&] { pool.submitAt(QDateTime(), 0ms, count); });
     QVERIFY2(message.contains(QStringLiteral("valid")), qPrintable(message));
 
     bystanders.verifyUndisturbed();
@@ -859,16 +877,17 @@ void tst_Timers::nullFunctionThrows()
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.submitDoneLater(10ms, value, emptyDone));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.submitDoneLater(10ms, value, nullDone));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.submitAt(soon, 0ms, nullFunction));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             pool.submitAt(QDateTime::currentDateTime().addSecs(1), 0ms, emptyFunction));
+    QVERIFY_THROWS_EXCEPTION(
+            std::invalid_argument,
+            pool.submitAt(QDateTime::currentDateTime().addSecs(1), 0ms, emptyFunction));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.submitAt(soon, 10ms, emptyFunction));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.submitDoneAt(soon, 0ms, value, emptyDone));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.schedule(10ms, nullFunction));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.schedule(10ms, emptyFunction));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.scheduleDone(10ms, value, emptyDone));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.scheduleDone(10ms, value, nullDone));
-    const QString message =
-            messageOf<std::invalid_argument>([&] { pool.schedule(10ms, emptyFunction); });
+    const QString message
+            = messageOf<std::invalid_argument>([&] { pool.schedule(10ms, emptyFunction); });
     QVERIFY2(message.contains(QStringLiteral("null")), qPrintable(message));
 
     bystanders.verifyUndisturbed();
@@ -902,8 +921,7 @@ void tst_Timers::timerAfterShutdownChildrenThrowsPoolStopped()
     QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.submitDoneAt(soon, 10ms, count, true));
     QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.schedule(10ms, count));
     QVERIFY_THROWS_EXCEPTION(PoolStopped, pool.scheduleDone(10ms, count, false));
-    const QString message =
-            messageOf<PoolStopped>([&] { pool.submitLater(10ms, count); });
+    const QString message = messageOf<PoolStopped>([&] { pool.submitLater(10ms, count); });
     QVERIFY2(message.contains(QStringLiteral("stopped")), qPrintable(message));
     QVERIFY(pool.delayed().isEmpty());
     QVERIFY(pool.scheduled().isEmpty());
@@ -946,7 +964,8 @@ void tst_Timers::submitDoneLaterHandsValueToCallableOrDiscardsIt()
                 return 5;
             },
             false);
-    pool.submitDoneLater(30ms, [] { return 9; }, true);
+    pool.submitDoneLater(
+            30ms, [] { return 9; }, true);
     QVERIFY(QTest::qWaitFor(
             [&] {
                 std::lock_guard lock(mutex);
@@ -978,9 +997,10 @@ void tst_Timers::submitDoneAtHandsValueToCallableOrDiscardsIt()
         threads.append(QThread::currentThread());
     };
     Pool pool({.maxChildren = 1});
-    pool.submitDoneAt(QDateTime::currentDateTime().addMSecs(20), 0ms, [] { return 1; }, keep);
-    const TimerId repeating =
-            pool.submitDoneAt(SysClock::now() + 20ms, 20ms, [] { return 2; }, keep);
+    pool.submitDoneAt(
+            QDateTime::currentDateTime().addMSecs(20), 0ms, [] { return 1; }, keep);
+    const TimerId repeating = pool.submitDoneAt(
+            SysClock::now() + 20ms, 20ms, [] { return 2; }, keep);
     pool.submitDoneAt(
             SysClock::now() + 20ms, 0ms,
             [&discardedRan] {
@@ -1059,7 +1079,8 @@ void tst_Timers::periodicRunsGetNewJobIds()
     std::atomic<int> runs{0}; // before the pool: its runs end before this does
     Pool pool({.maxChildren = 2, .resultId = true});
     const TimerId values = pool.schedule(20ms, [&runs] { return runs.fetch_add(1); });
-    const TimerId failing = pool.schedule(20ms, []() -> int { throw std::runtime_error("run failed"); });
+    const TimerId failing
+            = pool.schedule(20ms, []() -> int { throw std::runtime_error("run failed"); });
     QVERIFY(QTest::qWaitFor([&] { return pool.done().size() >= 3 && pool.failed().size() >= 3; },
                             kWaitMs));
     QVERIFY(pool.cancel(values));
@@ -1086,15 +1107,20 @@ void tst_Timers::timerIdsAreUniqueAndNonZero()
 {
     constexpr int kTimers = 300;
     Pool pool({.maxChildren = 1});
-    auto noop = [] { };
+    auto noop = [] {};
     QList<TimerId> issued;
     auto create = [&](int i) {
         switch (i % 5) {
-        case 0: return pool.submitLater(60s, noop);
-        case 1: return pool.submitDoneLater(60s, noop, false);
-        case 2: return pool.submitAt(SysClock::now() + 60s, 0ms, noop);
-        case 3: return pool.submitAt(SysClock::now() + 60s, 1s, noop);
-        default: return pool.schedule(60s, noop);
+        case 0:
+            return pool.submitLater(60s, noop);
+        case 1:
+            return pool.submitDoneLater(60s, noop, false);
+        case 2:
+            return pool.submitAt(SysClock::now() + 60s, 0ms, noop);
+        case 3:
+            return pool.submitAt(SysClock::now() + 60s, 1s, noop);
+        default:
+            return pool.schedule(60s, noop);
         }
     };
     for (int i = 0; i < kTimers; ++i)
@@ -1121,7 +1147,7 @@ void tst_Timers::timerIdsAreUniqueAndNonZero()
 void tst_Timers::cancelUnknownOrFinishedTimerReturnsFalse()
 {
     Pool pool({.maxChildren = 1});
-    auto noop = [] { };
+    auto noop = [] {};
     QVERIFY(!pool.cancel(TimerId{}));
     QVERIFY(!pool.cancel(TimerId{0x1234'5678'9abcULL}));
     QVERIFY(!pool.cancel(TimerId{~quint64(0)}));
@@ -1234,8 +1260,9 @@ void tst_Timers::shutdownReturnsWithTimersPendingAndNoneFiresLater()
 
     QVERIFY(pool.shutdown(waitDeadline()));
     const qint64 shutdownAt = watch.elapsed();
-    QVERIFY2(shutdownAt < 450, qPrintable(QStringLiteral("shutdown() returned after %1 ms")
-                                                  .arg(shutdownAt))); // did not wait for them
+    QVERIFY2(shutdownAt < 450,
+             qPrintable(QStringLiteral("shutdown() returned after %1 ms")
+                                .arg(shutdownAt))); // did not wait for them
     QVERIFY(pool.isShutdown());
     QVERIFY(pool.delayed().isEmpty());
     QVERIFY(pool.scheduled().isEmpty());
@@ -1256,8 +1283,9 @@ void tst_Timers::moveOnlyPeriodicFunctionThrows()
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                              pool.schedule(10ms, [p = std::make_unique<int>(1)] { return *p; }));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             pool.scheduleDone(10ms, [](const std::unique_ptr<int> &p) { return *p; },
-                                               true, std::make_unique<int>(2)));
+                             pool.scheduleDone(
+                                     10ms, [](const std::unique_ptr<int> &p) { return *p; }, true,
+                                     std::make_unique<int>(2)));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                              pool.submitAt(SysClock::now() + 1s, 10ms,
                                            [p = std::make_unique<int>(3)] { return *p; }));
@@ -1268,9 +1296,11 @@ void tst_Timers::moveOnlyPeriodicFunctionThrows()
 
     // A one-shot timer takes a move-only function and arguments: it runs once.
     auto add = [&oneShotValues](int v) { oneShotValues.fetch_add(v); };
-    pool.submitDoneLater(1ms, [p = std::make_unique<int>(40)] { return *p; }, add);
-    pool.submitDoneAt(SysClock::now() + 1ms, 0ms, [](std::unique_ptr<int> p) { return *p; }, add,
-                      std::make_unique<int>(2));
+    pool.submitDoneLater(
+            1ms, [p = std::make_unique<int>(40)] { return *p; }, add);
+    pool.submitDoneAt(
+            SysClock::now() + 1ms, 0ms, [](std::unique_ptr<int> p) { return *p; }, add,
+            std::make_unique<int>(2));
     QVERIFY(QTest::qWaitFor([&] { return oneShotValues.load() == 42; }, kWaitMs));
 }
 
@@ -1285,7 +1315,7 @@ void tst_Timers::timerIdDebugOutput()
     QCOMPARE(print(TimerId{}), QStringLiteral("FastThreadPool::TimerId(0)"));
 
     Pool pool({.maxChildren = 1});
-    const TimerId id = pool.submitLater(10s, [] { });
+    const TimerId id = pool.submitLater(10s, [] {});
     QCOMPARE(print(id), QStringLiteral("FastThreadPool::TimerId(%1)").arg(id.value));
     QVERIFY(pool.cancel(id));
 
@@ -1319,9 +1349,15 @@ void tst_Timers::cancelQueuedRunNeverStarts()
     QVERIFY(gate.waitEntered()); // the one child is held
     TimerId id;
     switch (kind) {
-    case 0: id = pool.submitLater(10ms, count); break;
-    case 1: id = pool.submitAt(SysClock::now() + 10ms, 0ms, count); break;
-    default: id = pool.schedule(10ms, count); break;
+    case 0:
+        id = pool.submitLater(10ms, count);
+        break;
+    case 1:
+        id = pool.submitAt(SysClock::now() + 10ms, 0ms, count);
+        break;
+    default:
+        id = pool.schedule(10ms, count);
+        break;
     }
     // It fires, and its run waits in the queue behind the held child...
     QVERIFY(QTest::qWaitFor([&] { return pool.jobs().size() == 1; }, kWaitMs));
@@ -1408,7 +1444,8 @@ void tst_Timers::firedRunIsQueuedWhenItLeavesDelayed()
     QVERIFY(gate.waitEntered()); // the child is held: fired runs stay in the queue
     const Clock::time_point due = Clock::now() + 200ms; // all due together
     for (int i = 0; i < kTimers; ++i)
-        pool.submitDoneLater(std::max(Clock::duration(0), due - Clock::now()), [] { }, false);
+        pool.submitDoneLater(
+                std::max(Clock::duration(0), due - Clock::now()), [] {}, false);
 
     // While the child is held no run ends, so every timer is either still listed by
     // delayed() or queued (pending() counts the held job too). Looked at as often as the
@@ -1452,9 +1489,10 @@ void tst_Timers::cancelAllJobsKeepsPeriodicTimerAlive()
 
     const bool ranAgain = QTest::qWaitFor([&] { return runs.load() >= 2; }, 2000);
     QVERIFY(pool.cancel(id));
-    QVERIFY2(ranAgain, qPrintable(QStringLiteral("the 20 ms timer ran %1 times in 2 s after "
-                                                 "cancelAll() dropped one of its runs")
-                                          .arg(runs.load())));
+    QVERIFY2(ranAgain,
+             qPrintable(QStringLiteral("the 20 ms timer ran %1 times in 2 s after "
+                                       "cancelAll() dropped one of its runs")
+                                .arg(runs.load())));
 }
 
 void tst_Timers::cancelAllJobsEndsOneShotTimerWhoseRunItDropped()
@@ -1475,6 +1513,196 @@ void tst_Timers::cancelAllJobsEndsOneShotTimerWhoseRunItDropped()
     gate.open();
     QVERIFY(pool.waitIdle(waitDeadline()));
     QCOMPARE(runs.load(), 0);
+}
+
+// ---- time arithmetic at the extremes ----------------------------------------------------
+
+namespace {
+//! Submits a one-shot timer (`periodic` false) or a schedule() with the duration `kind`
+//! names, counting its runs into `runs`.
+TimerId startExtreme(Pool &pool, int kind, bool periodic, std::atomic<int> &runs)
+{
+    auto job = [&runs] { runs.fetch_add(1); };
+    auto start = [&](auto duration) {
+        return periodic ? pool.scheduleDone(duration, job, false)
+                        : pool.submitDoneLater(duration, job, false);
+    };
+    using namespace std::chrono;
+    switch (kind) {
+    case 0:
+        return start(nanoseconds::max());
+    case 1:
+        return start(microseconds::max());
+    case 2:
+        return start(milliseconds::max());
+    case 3:
+        return start(seconds::max());
+    case 4:
+        return start(minutes::max());
+    case 5:
+        return start(hours::max());
+    case 6:
+        return start(days::max());
+    case 7:
+        return start(years::max());
+    case 8:
+        return start(years(300));
+    case 9:
+        return start(duration<double>(std::numeric_limits<double>::infinity()));
+    case 10:
+        return start(duration<double, std::ratio<86400 * 365>>(1e30));
+    default:
+        return start(duration<std::uint64_t>(std::numeric_limits<std::uint64_t>::max()));
+    }
+}
+
+void addExtremeRows()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<bool>("periodic");
+    const char *names[]
+            = {"nanoseconds::max", "microseconds::max", "milliseconds::max", "seconds::max",
+               "minutes::max",     "hours::max",        "days::max",         "years::max",
+               "years(300)",       "double infinity",   "1e30 years",        "uint64 seconds max"};
+    for (int kind = 0; kind < 12; ++kind) {
+        QTest::newRow((std::string(names[kind]) + " later").c_str()) << kind << false;
+        QTest::newRow((std::string(names[kind]) + " schedule").c_str()) << kind << true;
+    }
+}
+} // namespace
+
+void tst_Timers::scheduleWithTheLongestIntervalStaysCancellable()
+{
+    std::atomic<int> runs{0};
+    Pool pool({.maxChildren = 1});
+    TestSupport::Watchdog watchdog("schedule(nanoseconds::max()) then cancel and shutdown");
+    const TimerId timer = pool.scheduleDone(
+            std::chrono::nanoseconds::max(), [&runs] { runs.fetch_add(1); }, false);
+    QVERIFY(pool.scheduled().contains(timer));
+    const TimerId other = pool.submitDoneLater(
+            1ms, [&runs] { runs.fetch_add(1); }, false);
+    QVERIFY(QTest::qWaitFor([&] { return runs.load() == 1; }, kWaitMs)); // the other fires
+    QVERIFY(pool.cancel(timer));
+    QVERIFY(!pool.cancel(other));
+    pool.scheduleDone(
+            std::chrono::nanoseconds::max(), [] {}, false);
+    pool.cancelTimers();
+    QVERIFY(pool.shutdown(waitDeadline()));
+    QCOMPARE(runs.load(), 1);
+}
+
+void tst_Timers::extremeDelaysAreAcceptedAndNeverFireEarly_data() { addExtremeRows(); }
+
+void tst_Timers::extremeDelaysAreAcceptedAndNeverFireEarly()
+{
+    QFETCH(int, kind);
+    QFETCH(bool, periodic);
+    std::atomic<int> runs{0};
+    Pool pool({.maxChildren = 1});
+    TestSupport::Watchdog watchdog("an extreme timer");
+    const TimerId timer = startExtreme(pool, kind, periodic, runs);
+    QVERIFY((periodic ? pool.scheduled() : pool.delayed()).contains(timer));
+    // A timer after it that is due soon fires; the extreme one does not.
+    TestSupport::Semaphore soon;
+    pool.submitDoneLater(
+            5ms, [&soon] { soon.release(); }, false);
+    QVERIFY(soon.tryAcquire(1, kWaitMs));
+    QVERIFY(pool.waitIdle(waitDeadline()));
+    QCOMPARE(runs.load(), 0);
+    QVERIFY((periodic ? pool.scheduled() : pool.delayed()).contains(timer));
+    QVERIFY(pool.cancel(timer));
+}
+
+void tst_Timers::extremeNegativeDelaysAreRejectedAsNegative_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::newRow("nanoseconds::min") << 0;
+    QTest::newRow("milliseconds::min") << 1;
+    QTest::newRow("hours::min") << 2;
+    QTest::newRow("-1 ns") << 3;
+    QTest::newRow("double -infinity") << 4;
+}
+
+void tst_Timers::extremeNegativeDelaysAreRejectedAsNegative()
+{
+    QFETCH(int, kind);
+    Pool pool({.maxChildren = 1});
+    auto later = [&](auto d) { pool.submitLater(d, [] {}); };
+    try {
+        switch (kind) {
+        case 0:
+            later(std::chrono::nanoseconds::min());
+            break;
+        case 1:
+            later(std::chrono::milliseconds::min());
+            break;
+        case 2:
+            later(std::chrono::hours::min());
+            break;
+        case 3:
+            later(-1ns);
+            break;
+        default:
+            later(std::chrono::duration<double>(-std::numeric_limits<double>::infinity()));
+            break;
+        }
+        QFAIL("a negative delay was accepted");
+    } catch (const std::invalid_argument &e) {
+        QVERIFY2(QString::fromUtf8(e.what()).contains("must not be negative"), e.what());
+    }
+    QVERIFY(pool.delayed().isEmpty());
+}
+
+void tst_Timers::notANumberIsRejected()
+{
+    Pool pool({.maxChildren = 1});
+    const auto nan = std::chrono::duration<double>(std::numeric_limits<double>::quiet_NaN());
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.submitLater(nan, [] {}));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pool.schedule(nan, [] {}));
+    QVERIFY_THROWS_EXCEPTION(
+            std::invalid_argument,
+            pool.submitAt(QDateTime::currentDateTimeUtc().addSecs(60), nan, [] {}));
+    QVERIFY(pool.delayed().isEmpty());
+    QVERIFY(pool.scheduled().isEmpty());
+}
+
+void tst_Timers::farFutureTimesAreNotInThePast_data()
+{
+    QTest::addColumn<QDateTime>("time");
+    QTest::newRow("2300-01-01") << QDateTime(QDate(2300, 1, 1), QTime(0, 0), Qt::UTC);
+    QTest::newRow("2611-01-01") << QDateTime(QDate(2611, 1, 1), QTime(0, 0), Qt::UTC);
+    QTest::newRow("year 100000") << QDateTime(QDate(100000, 1, 1), QTime(0, 0), Qt::UTC);
+}
+
+void tst_Timers::farFutureTimesAreNotInThePast()
+{
+    QFETCH(QDateTime, time);
+    std::atomic<int> runs{0};
+    Pool pool({.maxChildren = 1});
+    const TimerId timer = pool.submitDoneAt(
+            time, 0ms, [&runs] { runs.fetch_add(1); }, false);
+    const TimerId viaChrono = pool.submitDoneAt(
+            SysClock::time_point::max(), 0ms, [&runs] { runs.fetch_add(1); }, false);
+    TestSupport::Semaphore soon;
+    pool.submitDoneLater(
+            5ms, [&soon] { soon.release(); }, false);
+    QVERIFY(soon.tryAcquire(1, kWaitMs));
+    QVERIFY(pool.waitIdle(waitDeadline()));
+    QCOMPARE(runs.load(), 0); // neither fired at once
+    QVERIFY(pool.scheduled().contains(timer));
+    QVERIFY(pool.scheduled().contains(viaChrono));
+}
+
+void tst_Timers::pastTimeMessageSaysHowLongAgo()
+{
+    Pool pool({.maxChildren = 1});
+    try {
+        pool.submitAt(QDateTime::currentDateTimeUtc().addSecs(-2), 0ms, [] {});
+        QFAIL("a time in the past was accepted");
+    } catch (const std::invalid_argument &e) {
+        const QString message = QString::fromUtf8(e.what());
+        QVERIFY2(message.contains("in the past") && !message.contains("-"), e.what());
+    }
 }
 
 #if defined(TIMERS_WITHOUT_APP)

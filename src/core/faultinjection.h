@@ -1,0 +1,27 @@
+// Private: failures a test can inject where the system can fail, to prove that the pool
+// reports them clearly and recovers. Compiled in only with FASTTHREADPOOL_FAULT_INJECTION
+// (a test-only build of the library); in every other build hit() is a constant false.
+#pragma once
+
+namespace FastThreadPool::detail::fault {
+
+enum class Point : int {
+    ThreadStart, // a pool, map, callback or scheduler thread fails to start
+    BlockAllocation, // the job store cannot allocate a block of job records
+    Count
+};
+
+#if defined(FASTTHREADPOOL_FAULT_INJECTION)
+//! True (and one armed failure consumed) if a failure is armed at `point`.
+bool hit(Point point) noexcept;
+//! The next `count` passes of `point` fail (0 disarms).
+void arm(Point point, int count) noexcept;
+//! How often `point` failed since the last reset.
+int hits(Point point) noexcept;
+//! Disarms every point and zeroes the counts.
+void reset() noexcept;
+#else
+constexpr bool hit(Point) noexcept { return false; }
+#endif
+
+} // namespace FastThreadPool::detail::fault
