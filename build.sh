@@ -4,6 +4,9 @@
 #   ./build.sh showcase     install what is missing (apt), build, run the console showcase
 #   ./build.sh test         build (Release, warnings are errors) and run every test
 #   ./build.sh sanitizers   ThreadSanitizer and AddressSanitizer+UBSan builds of the tests
+#   ./build.sh fuzz         libFuzzer targets (clang): API sequences and Semaphore, each for
+#                           FUZZ_SECONDS (default 60), from the seed corpus in tests/fuzz/corpus
+#   ./build.sh soak         the stress test for FASTTHREADPOOL_STRESS_SECONDS (default 1800)
 #   ./build.sh benchmark    build and run the side-by-side benchmarks (pass --quick, --json F)
 #   ./build.sh deps         only install the Debian packages the project needs
 set -euo pipefail
@@ -19,6 +22,7 @@ packages=(
     qml6-module-qtquick-templates
     libtbb-dev libboost-dev libbenchmark-dev
     libgl-dev xvfb valgrind
+    clang-14 libclang-rt-14-dev
 )
 
 deps() {
@@ -76,6 +80,32 @@ sanitizers)
     ctest --test-dir build-tsan --output-on-failure --timeout 900 -L 'core|delivery|pool|scheduler|stress'
     build build-asan -DFASTTHREADPOOL_SANITIZE=address "${common[@]}"
     ctest --test-dir build-asan --output-on-failure --timeout 900 -LE install
+    ;;
+fuzz)
+    deps
+    seconds=${FUZZ_SECONDS:-60}
+    export ASAN_OPTIONS="detect_leaks=1 halt_on_error=1"
+    export UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1"
+    cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 \
+        -DFASTTHREADPOOL_SANITIZE=fuzzer -DFASTTHREADPOOL_WERROR=ON \
+        -DFASTTHREADPOOL_BUILD_TESTS=OFF -DFASTTHREADPOOL_BUILD_EXAMPLES=OFF \
+        -DFASTTHREADPOOL_BUILD_BENCHMARKS=OFF -DFASTTHREADPOOL_BUILD_QML=OFF >/dev/null
+    cmake --build build-fuzz -j "$jobs"
+    for target in pool semaphore; do
+        # A scratch copy of the seeds: what the run finds stays out of the tree.
+        corpus=$(mktemp -d)
+        cp tests/fuzz/corpus/$target/* "$corpus"/
+        echo "fuzz_$target: ${seconds} s"
+        ./build-fuzz/tests/fuzz/fuzz_$target -max_total_time="$seconds" -timeout=60 \
+            -rss_limit_mb=6144 -print_final_stats=1 -artifact_prefix=build-fuzz/ "$corpus"
+        rm -rf "$corpus"
+    done
+    ;;
+soak)
+    deps
+    build build
+    FASTTHREADPOOL_STRESS_SECONDS=${FASTTHREADPOOL_STRESS_SECONDS:-1800} \
+        ./build/tests/stress/tst_stress
     ;;
 benchmark)
     deps

@@ -18,6 +18,29 @@
 
 namespace FastThreadPool::detail {
 
+/*!
+    A container owned by a map, as a range. Not std::ranges::owning_view: clang 14 cannot
+    check the constraints of libstdc++ 12's owning_view (its begin() is not found), so a
+    map over a container would not compile there; this plain wrapper works everywhere.
+*/
+template<class C>
+class OwnedContainer
+{
+public:
+    explicit OwnedContainer(C &&container) : m_container(std::move(container)) { }
+    auto begin() { return m_container.begin(); }
+    auto end() { return m_container.end(); }
+    auto begin() const { return m_container.begin(); }
+    auto end() const { return m_container.end(); }
+    auto size() const requires requires(const C &c) { c.size(); }
+    {
+        return m_container.size();
+    }
+
+private:
+    C m_container;
+};
+
 //! Keeps the items alive for as long as the map runs: a view is copied (cheap), a
 //! container is moved in (rvalue) or copied (lvalue). Pass std::views::all(c) or
 //! std::ref-like views to share a container the caller keeps alive instead.
@@ -28,7 +51,7 @@ auto ownRange(R &&range)
     if constexpr (std::ranges::view<T>)
         return T(std::forward<R>(range));
     else
-        return std::ranges::owning_view<T>(T(std::forward<R>(range)));
+        return OwnedContainer<T>(T(std::forward<R>(range)));
 }
 
 template<class F, class Tuple, class Indexes>
