@@ -44,12 +44,21 @@ QString userStack(const QString &stack)
     return lines.join(QLatin1Char('\n'));
 }
 
+// QJSEngine::evaluate() takes its file name as a local path and reports it as a URL,
+// "file:" + name, also when the name already is a URL ("file:file:///x.js",
+// "file:qrc:/x.js") or no path at all: undo that. A real path keeps its "file:///".
+QString reportedName(QString text)
+{
+    static const QRegularExpression added(QStringLiteral("\\bfile:(?!//)"));
+    return text.remove(added);
+}
+
 JsError errorFrom(const QJSValue &error, const QString &prefix = {})
 {
     return JsError(error.property(QStringLiteral("name")).toString(),
                    prefix + error.property(QStringLiteral("message")).toString(),
-                   userStack(error.property(QStringLiteral("stack")).toString()),
-                   error.property(QStringLiteral("fileName")).toString(),
+                   reportedName(userStack(error.property(QStringLiteral("stack")).toString())),
+                   reportedName(error.property(QStringLiteral("fileName")).toString()),
                    error.property(QStringLiteral("lineNumber")).toInt());
 }
 

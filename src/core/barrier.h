@@ -17,7 +17,7 @@ inline void storeLoadBarrier() noexcept
 }
 
 //! Orders this thread's earlier writes before reading `flag` (see the file comment).
-template <class T>
+template<class T>
 T loadAfterBarrier(std::atomic<T> &flag) noexcept
 {
 #if defined(__SANITIZE_THREAD__)

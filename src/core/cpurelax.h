@@ -3,7 +3,7 @@
 #pragma once
 
 #if defined(__linux__)
-#  include <sched.h>
+#    include <sched.h>
 #endif
 #include <thread>
 

@@ -4,11 +4,11 @@
 #include <thread>
 
 #if defined(__linux__)
-#  include <cerrno>
-#  include <ctime>
-#  include <linux/futex.h>
-#  include <sys/syscall.h>
-#  include <unistd.h>
+#    include <cerrno>
+#    include <ctime>
+#    include <linux/futex.h>
+#    include <sys/syscall.h>
+#    include <unistd.h>
 #endif
 
 namespace FastThreadPool::detail {
@@ -26,9 +26,9 @@ bool futexWait(std::atomic<std::uint32_t> &word, std::uint32_t expected,
         return true;
     }
     // FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC time: no drift across retries.
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                            deadline->time_since_epoch())
-                            .count();
+    const auto ns
+            = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline->time_since_epoch())
+                      .count();
     if (ns <= 0)
         return false;
     timespec abs{};
@@ -41,8 +41,8 @@ bool futexWait(std::atomic<std::uint32_t> &word, std::uint32_t expected,
 
 void futexWake(std::atomic<std::uint32_t> &word, int count) noexcept
 {
-    syscall(SYS_futex, reinterpret_cast<std::uint32_t *>(&word), FUTEX_WAKE_PRIVATE, count,
-            nullptr, nullptr, 0);
+    syscall(SYS_futex, reinterpret_cast<std::uint32_t *>(&word), FUTEX_WAKE_PRIVATE, count, nullptr,
+            nullptr, 0);
 }
 
 #else // portable fallback: correct, slower

@@ -5,7 +5,7 @@
 // moc (Qt 6.4) cannot parse <coroutine>'s C++20 dependencies when it meets them before any
 // Qt header; it needs nothing from them, so it skips them.
 #ifndef Q_MOC_RUN
-#  include <coroutine>
+#    include <coroutine>
 #endif
 #include <exception>
 #include <iterator>
@@ -24,7 +24,7 @@ namespace FastThreadPool {
     exception thrown after some yields keeps the values already yielded and adds one
     failed entry. Iterate it on one thread at a time; it is movable, not copyable.
 */
-template <class T>
+template<class T>
 class Generator
 {
 public:
@@ -49,7 +49,7 @@ public:
         void return_void() noexcept { }
         void unhandled_exception() noexcept { error = std::current_exception(); }
         // A generator job produces values; it does not await anything.
-        template <class U>
+        template<class U>
         std::suspend_never await_transform(U &&) = delete;
     };
 
@@ -76,9 +76,7 @@ public:
     private:
         friend class Generator;
         explicit iterator(std::coroutine_handle<promise_type> handle) noexcept
-            : m_handle(handle)
-        {
-        }
+            : m_handle(handle) { }
         std::coroutine_handle<promise_type> m_handle;
     };
 
@@ -123,13 +121,11 @@ private:
     std::coroutine_handle<promise_type> m_handle;
 };
 
-template <class T>
+template<class T>
 struct IsGenerator : std::false_type
-{
-};
-template <class T>
+{ };
+template<class T>
 struct IsGenerator<Generator<T>> : std::true_type
-{
-};
+{ };
 
 } // namespace FastThreadPool

@@ -22,8 +22,7 @@ public:
         do {
             // relaxed: published by the release CAS below.
             record->next.store(pointer(top), std::memory_order_relaxed);
-        } while (!m_top.compare_exchange_weak(top, pack(record, top),
-                                              std::memory_order_release,
+        } while (!m_top.compare_exchange_weak(top, pack(record, top), std::memory_order_release,
                                               std::memory_order_relaxed));
     }
 

@@ -3,6 +3,7 @@
 #include "core/cpurelax.h"
 
 #include <new>
+#include <utility>
 
 namespace FastThreadPool::detail {
 
@@ -58,76 +59,67 @@ JobBlock *JobQueue::Consumer::block(std::uint64_t index)
 
 JobRecord *JobQueue::Consumer::popTail()
 {
-    if (m_heldTicket != 0) {
-        JobRecord *record = nullptr;
-        if (!passTicket(m_heldTicket, record))
-            return nullptr;
-        m_heldTicket = 0;
-        if (record)
-            return record;
-    }
     std::atomic<std::uint64_t> &ticket = m_queue.m_ticket;
     for (;;) {
         // relaxed: a hint for the CAS; the record's word carries the ordering.
         std::uint64_t t = ticket.load(std::memory_order_relaxed);
+        bool held = false;
         if (t >= m_knownNext) {
             m_knownNext = m_queue.m_store.nextId();
-            if (t >= m_knownNext)
-                return nullptr; // every claimed ticket is passed: the tail is empty
+            if (t >= m_knownNext) {
+                // The tail is empty, but for a ticket this consumer could not pass for want
+                // of memory (looked at only here: it costs the hot path nothing).
+                if (m_heldTicket == 0)
+                    return nullptr; // every claimed ticket is passed
+                t = std::exchange(m_heldTicket, 0);
+                held = true;
+            }
         }
-        // relaxed: winning a ticket publishes nothing; the record's word does.
-        if (!ticket.compare_exchange_weak(t, t + 1, std::memory_order_relaxed))
-            continue;
-        if (t % JobBlock::kSlots == 0)
-            continue; // a block header's id: never a job
-        JobRecord *record = nullptr;
-        if (!passTicket(t, record)) {
+        if (!held) {
+            // relaxed: winning a ticket publishes nothing; the record's word does.
+            if (!ticket.compare_exchange_weak(t, t + 1, std::memory_order_relaxed))
+                continue;
+            if (t % JobBlock::kSlots == 0)
+                continue; // a block header's id: never a job
+        }
+        // We own ticket t: its block stays live until we pass it.
+        JobBlock *owner;
+        try {
+            owner = block(t / JobBlock::kSlots);
+        } catch (const std::bad_alloc &) {
             m_heldTicket = t; // out of memory for its block: try again on the next pop
             return nullptr;
         }
-        if (record)
-            return record;
-    }
-}
-
-bool JobQueue::Consumer::passTicket(std::uint64_t t, JobRecord *&job)
-{
-    // We own ticket t: its block stays live until we pass it.
-    JobRecord *record;
-    try {
-        record = &block(t / JobBlock::kSlots)->slot(t);
-    } catch (const std::bad_alloc &) {
-        return false;
-    }
-    // acquire: the submitter's task is visible once its word shows id t.
-    std::uint64_t word = record->word.load(std::memory_order_acquire);
-    const int publishSpins = spinningHelps() ? kPublishSpins : 0;
-    for (int spin = 0; JobWord::id(word) != t; ++spin) {
-        if (spin == publishSpins) {
-            // acq_rel: on success the submitter's exchange sees the mark; on failure the
-            // record was published meanwhile and `word` now holds it.
-            if (record->word.compare_exchange_strong(
-                        word, JobWord::make(t, Placement::Tail, JobState::Skipped),
-                        std::memory_order_acq_rel, std::memory_order_acquire)) {
-                word = JobWord::make(t, Placement::Tail, JobState::Skipped);
+        JobRecord *record = &owner->slot(t);
+        // acquire: the submitter's task is visible once its word shows id t.
+        std::uint64_t word = record->word.load(std::memory_order_acquire);
+        const int publishSpins = spinningHelps() ? kPublishSpins : 0;
+        for (int spin = 0; JobWord::id(word) != t; ++spin) {
+            if (spin == publishSpins) {
+                // acq_rel: on success the submitter's exchange sees the mark; on failure
+                // the record was published meanwhile and `word` now holds it.
+                if (record->word.compare_exchange_strong(
+                            word, JobWord::make(t, Placement::Tail, JobState::Skipped),
+                            std::memory_order_acq_rel, std::memory_order_acquire)) {
+                    word = JobWord::make(t, Placement::Tail, JobState::Skipped);
+                }
+                break;
             }
-            break;
+            cpuRelax();
+            word = record->word.load(std::memory_order_acquire); // acquire: as above
         }
-        cpuRelax();
-        word = record->word.load(std::memory_order_acquire); // acquire: as above
-    }
-    m_retire.add(record); // the ticket is passed
-    if (JobWord::placement(word) == Placement::Head)
-        return true; // the stack has it
-    switch (JobWord::state(word)) {
-    case JobState::Pending:
-        job = record;
-        return true;
-    case JobState::Cancelled:
-        m_retire.add(record); // nobody else will meet it: its life ends here too
-        return true;
-    default: // Refused (its submitter ended it), Skipped (it goes to the late list)
-        return true;
+        m_retire.add(record); // the ticket is passed
+        if (JobWord::placement(word) == Placement::Head)
+            continue; // the stack has it
+        switch (JobWord::state(word)) {
+        case JobState::Pending:
+            return record;
+        case JobState::Cancelled:
+            m_retire.add(record); // nobody else will meet it: its life ends here too
+            continue;
+        default: // Refused (its submitter ended it), Skipped (it goes to the late list)
+            continue;
+        }
     }
 }
 

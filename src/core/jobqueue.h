@@ -30,10 +30,8 @@ public:
     {
         // acq_rel: release publishes the task to the worker that acquires the word; acquire
         // sees a worker's "skipped" mark and what it implies.
-        const std::uint64_t previous
-                = claim.record->word.exchange(JobWord::make(claim.id, where, JobState::Pending,
-                                                            claim.record->task.cancelledByStop()),
-                                              std::memory_order_acq_rel);
+        const std::uint64_t previous = claim.record->word.exchange(
+                JobWord::make(claim.id, where, JobState::Pending), std::memory_order_acq_rel);
         if (where == Placement::Head)
             m_head.push(claim.record); // a skip only meant the tail passed its ticket
         else if (JobWord::id(previous) == claim.id && JobWord::state(previous) == JobState::Skipped)
@@ -60,15 +58,12 @@ public:
             return popTail();
         }
 
-        //! A ticket is held because its block could not be allocated: the caller should
-        //! back off rather than sleep until a submit wakes it.
+        //! A ticket is held because its block could not be allocated (pop() tries it again
+        //! once the tail is empty): the caller should back off rather than sleep.
         bool holdsTicket() const noexcept { return m_heldTicket != 0; }
 
     private:
         JobRecord *popTail();
-        //! Passes ticket `t`, setting `job` if its record holds a job to run. False (the
-        //! ticket stays ours) if its block could not be allocated.
-        bool passTicket(std::uint64_t t, JobRecord *&job);
         JobBlock *block(std::uint64_t index);
 
         JobQueue &m_queue;

@@ -27,15 +27,14 @@ enum class JobState : std::uint64_t {
 */
 struct JobWord
 {
-    static constexpr std::uint64_t kHead = 8u;
-    static constexpr std::uint64_t kCancelledByStop = 16u;
+    static constexpr std::uint64_t kHead = std::uint64_t(Placement::Head);
+    static constexpr std::uint64_t kCancelledByStop = std::uint64_t(Placement::TailCancelledByStop);
     static constexpr int kIdShift = 5;
 
-    static constexpr std::uint64_t make(std::uint64_t id, Placement where, JobState state,
-                                        bool cancelledByStop = false) noexcept
+    //! `where` is its bits of the word (see Placement).
+    static constexpr std::uint64_t make(std::uint64_t id, Placement where, JobState state) noexcept
     {
-        return (id << kIdShift) | (where == Placement::Head ? kHead : 0u)
-                | (cancelledByStop ? kCancelledByStop : 0u) | std::uint64_t(state);
+        return (id << kIdShift) | std::uint64_t(where) | std::uint64_t(state);
     }
     static constexpr std::uint64_t id(std::uint64_t word) noexcept { return word >> kIdShift; }
     static constexpr Placement placement(std::uint64_t word) noexcept

@@ -2,6 +2,7 @@
 
 #include "core/faultinjection.h"
 
+#include <algorithm>
 #include <new>
 
 namespace FastThreadPool::detail {
@@ -52,8 +53,12 @@ JobBlock *JobStore::makeBlockLocked(std::uint64_t index)
         block = m_free.back();
         m_free.pop_back();
     } else {
-        m_all.reserve(m_all.size() + 1); // may throw: before anything changes
-        m_free.reserve(m_all.size() + 1); // so recycle() never allocates
+        // May throw: before anything changes. m_free holds room for every block, so that
+        // recycle() never allocates. Doubling: a reserve per block would copy each time.
+        if (m_all.size() == m_all.capacity())
+            m_all.reserve(std::max<std::size_t>(16, 2 * m_all.size()));
+        if (m_free.capacity() < m_all.capacity())
+            m_free.reserve(m_all.capacity());
         block = new JobBlock;
         m_all.push_back(block);
     }

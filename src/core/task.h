@@ -16,8 +16,14 @@ class JobContext;
 
 namespace detail {
 
-//! Where a job enters the queue: the tail (submit) or the head (submitFirst).
-enum class Placement : unsigned { Tail, Head };
+/*!
+    Where a job enters the queue: the tail (submit) or the head (submitFirst).
+    TailCancelledByStop: the tail, and a stop that leaves the job unstarted (shutdown(soon),
+    shutdownChildren()) cancels it rather than leaving it listed (a QFuture's job, whose
+    future would otherwise never finish). The values are bits of the job's state word, so
+    the flag costs a submit nothing.
+*/
+enum class Placement : unsigned { Tail = 0, Head = 8, TailCancelledByStop = 16 };
 
 struct TaskOps
 {
@@ -29,31 +35,17 @@ struct TaskOps
     void (*relocate)(void *to, void *from) noexcept;
     //! Copy-constructs the closure at `to` (a repeating timer's run); null if not copyable.
     void (*clone)(void *to, const void *from);
-    //! A stop that leaves the job unstarted (shutdown(soon), shutdownChildren()) cancels it
-    //! rather than leaving it listed: the closure declares kCancelledByStop (a QFuture's job,
-    //! whose future would otherwise never finish).
-    bool cancelledByStop;
 };
-
-template<class C>
-constexpr bool closureCancelledByStop() noexcept
-{
-    if constexpr (requires { C::kCancelledByStop; })
-        return C::kCancelledByStop;
-    else
-        return false;
-}
 
 //! The TaskOps of `Ops<C>` (InlineOps or HeapOps): clone() only for a copyable closure, as
 //! only then may it be instantiated.
 template<template<class> class Ops, class C>
 constexpr TaskOps opsOf() noexcept
 {
-    constexpr bool cancelled = closureCancelledByStop<C>();
     if constexpr (std::is_copy_constructible_v<C>)
-        return {&Ops<C>::run, &Ops<C>::destroy, &Ops<C>::relocate, &Ops<C>::clone, cancelled};
+        return {&Ops<C>::run, &Ops<C>::destroy, &Ops<C>::relocate, &Ops<C>::clone};
     else
-        return {&Ops<C>::run, &Ops<C>::destroy, &Ops<C>::relocate, nullptr, cancelled};
+        return {&Ops<C>::run, &Ops<C>::destroy, &Ops<C>::relocate, nullptr};
 }
 
 template<class C>
@@ -139,8 +131,6 @@ public:
     ~Task() { reset(); }
 
     explicit operator bool() const noexcept { return m_ops != nullptr; }
-    //! See TaskOps::cancelledByStop.
-    bool cancelledByStop() const noexcept { return m_ops && m_ops->cancelledByStop; }
     //! Whether clone() can copy the closure.
     bool cloneable() const noexcept { return m_ops && m_ops->clone; }
     //! A copy of this task (the closure copied); requires cloneable().

@@ -9,10 +9,7 @@ QString Failure::toString() const
     return message.isEmpty() ? type : type + QLatin1String(": ") + message;
 }
 
-void Failure::rethrow() const
-{
-    std::rethrow_exception(exception);
-}
+void Failure::rethrow() const { std::rethrow_exception(exception); }
 
 QDebug operator<<(QDebug debug, const Result &result)
 {

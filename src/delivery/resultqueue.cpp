@@ -6,27 +6,26 @@
 
 namespace FastThreadPool {
 
-template <class T>
+template<class T>
 ResultQueue<T>::ResultQueue(detail::SpaceGate *space) : d(std::make_unique<Impl>(space))
-{
-}
+{ }
 
-template <class T>
+template<class T>
 ResultQueue<T>::~ResultQueue() = default;
 
-template <class T>
+template<class T>
 detail::LaneQueue<T> &ResultQueue<T>::lanes() noexcept
 {
     return d->lanes;
 }
 
-template <class T>
+template<class T>
 void ResultQueue<T>::published() noexcept
 {
     d->count.release(1);
 }
 
-template <class T>
+template<class T>
 T ResultQueue<T>::popReserved()
 {
     // The permit we hold was released after its entry was pushed, so an entry is there.
@@ -38,7 +37,7 @@ T ResultQueue<T>::popReserved()
     return entry;
 }
 
-template <class T>
+template<class T>
 std::optional<T> ResultQueue<T>::tryTake()
 {
     if (!d->count.acquire(false))
@@ -46,7 +45,7 @@ std::optional<T> ResultQueue<T>::tryTake()
     return popReserved();
 }
 
-template <class T>
+template<class T>
 std::optional<T> ResultQueue<T>::take(QDeadlineTimer deadline)
 {
     if (!d->count.tryAcquire(deadline))
@@ -54,7 +53,7 @@ std::optional<T> ResultQueue<T>::take(QDeadlineTimer deadline)
     return popReserved();
 }
 
-template <class T>
+template<class T>
 T ResultQueue<T>::takeReserved()
 {
     // With a permit held an entry is there; without one the queue may stay empty, and the
@@ -71,7 +70,7 @@ T ResultQueue<T>::takeReserved()
     return entry;
 }
 
-template <class T>
+template<class T>
 QList<T> ResultQueue<T>::takeAll()
 {
     QList<T> entries;
@@ -80,7 +79,7 @@ QList<T> ResultQueue<T>::takeAll()
     return entries;
 }
 
-template <class T>
+template<class T>
 QList<T> ResultQueue<T>::takeUpTo(qsizetype max)
 {
     QList<T> entries;
@@ -93,13 +92,13 @@ QList<T> ResultQueue<T>::takeUpTo(qsizetype max)
     return entries;
 }
 
-template <class T>
+template<class T>
 qsizetype ResultQueue<T>::size() const noexcept
 {
     return d->count.value();
 }
 
-template <class T>
+template<class T>
 Semaphore &ResultQueue<T>::count() noexcept
 {
     return d->count;

@@ -16,7 +16,7 @@ namespace FastThreadPool {
 namespace detail {
 class Delivery;
 class SpaceGate;
-template <class T>
+template<class T>
 class LaneQueue;
 } // namespace detail
 
@@ -30,7 +30,7 @@ class LaneQueue;
     Thread safety: every function may be called from any thread. Entries from one worker
     keep their order; entries from different workers interleave.
 */
-template <class T>
+template<class T>
 class FASTTHREADPOOL_EXPORT ResultQueue
 {
 public:

@@ -8,7 +8,7 @@
 
 namespace FastThreadPool {
 
-template <class T>
+template<class T>
 struct ResultQueue<T>::Impl
 {
     explicit Impl(detail::SpaceGate *gate) : space(gate) { }

@@ -18,7 +18,7 @@ class Wakeup
 public:
     //! What a receiver wants to hear about (the Pool sets it from its connected signals).
     enum Want : unsigned {
-        Results = 1,  // resultReady / resultsReady: drain done()
+        Results = 1, // resultReady / resultsReady: drain done()
         Failures = 2, // jobFailed: drain failed()
         Counters = 4, // the properties' change signals and idle()
     };

@@ -70,8 +70,7 @@ private:
     enum class Mode { Wait, Now };
     AsCompleted(Pool &pool, Mode mode, QDeadlineTimer deadline) noexcept
         : m_pool(&pool), m_mode(mode), m_deadline(deadline)
-    {
-    }
+    { }
     std::optional<Completion> next();
 
     Pool *m_pool;

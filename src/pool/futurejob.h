@@ -24,10 +24,6 @@ public:
         : m_fn(std::forward<G>(fn)), m_args(std::forward<A>(args)...)
     { }
 
-    //! A stop that leaves this job unstarted drops it, so its future is cancelled at once
-    //! instead of waiting for clear() (see TaskOps::cancelledByStop).
-    static constexpr bool kCancelledByStop = true;
-
     QFuture<R> future() { return m_promise.future(); }
 
     void operator()(JobContext &)

@@ -101,30 +101,39 @@ FunctionInfo functionInfo(const F &fn) noexcept
     return info;
 }
 
-/*!
-    Values into the done path: as the pool says (PoolDone), into done() itself (a job's own
-    done = true, whatever the pool's doneCallback), or nowhere (false: the value is not even
-    converted).
-*/
+//! done = PoolDone: values go where PoolOptions::doneCallback says (nowhere, without even
+//! converting them, when the pool discards).
+struct PoolSink
+{
+    template<class V>
+    void value(JobContext &context, JobId id, V &&v)
+    {
+        if (context.keepsValues())
+            context.deliver(toVariant(std::forward<V>(v)), id);
+    }
+    void noValue(JobContext &context, JobId id)
+    {
+        if (context.keepsValues())
+            context.deliver(QVariant(), id);
+    }
+};
+
+//! done = true / false: into done() itself, whatever the pool's doneCallback (a job's own
+//! true), or nowhere (the value is not even converted).
 struct QueueSink
 {
-    enum class Mode : unsigned char { Pool, Queue, Discard };
-    Mode mode = Mode::Pool;
+    bool keep = true;
 
     template<class V>
     void value(JobContext &context, JobId id, V &&v)
     {
-        if (wants(context))
-            context.deliver(toVariant(std::forward<V>(v)), id, mode == Mode::Queue);
+        if (keep)
+            context.deliver(toVariant(std::forward<V>(v)), id, true);
     }
     void noValue(JobContext &context, JobId id)
     {
-        if (wants(context))
-            context.deliver(QVariant(), id, mode == Mode::Queue);
-    }
-    bool wants(const JobContext &context) const noexcept
-    {
-        return mode == Mode::Queue || (mode == Mode::Pool && context.keepsValues());
+        if (keep)
+            context.deliver(QVariant(), id, true);
     }
 };
 
@@ -159,9 +168,9 @@ auto makeSink(D &&done)
 {
     using T = std::remove_cvref_t<D>;
     if constexpr (std::is_same_v<T, bool>)
-        return QueueSink{done ? QueueSink::Mode::Queue : QueueSink::Mode::Discard};
+        return QueueSink{done};
     else if constexpr (std::is_same_v<T, std::nullptr_t> || std::is_same_v<T, PoolDoneT>)
-        return QueueSink{QueueSink::Mode::Pool};
+        return PoolSink{};
     else
         return CallbackSink<T>{std::forward<D>(done)};
 }
@@ -226,7 +235,7 @@ template<class F, class Sink, class... Args>
 struct JobClosure
 {
     F fn;
-    Sink sink;
+    [[no_unique_address]] Sink sink;
     std::tuple<Args...> args;
 
     void operator()(JobContext &context)

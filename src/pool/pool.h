@@ -59,10 +59,24 @@ inline constexpr LeaveQueueT LeaveQueue{};
     done() (or to the pool's done callback, or nowhere), each exception to failed().
 
     Thread safety: every member function may be called from any thread, including from
-    inside a job, except that the destructor, shutdown() and join() must not be called
-    from one of the pool's own threads with the expectation of waiting for that thread.
-    The destructor shuts down gracefully (queued jobs run first) and must not run on one
-    of the pool's own threads.
+    inside a job or a callback, with these rules for the pool's own threads (its children,
+    map threads, the done/failed callback threads and the timer thread):
+    - shutdown() and join() called there do not wait for the calling thread itself: it
+      ends when the job or callback returns.
+    - waitIdle(), and asCompleted() without a deadline, called from a job of this pool
+      throw WouldDeadlock: the calling job keeps the pool busy for as long as it waits.
+      asCompleted(NoWait) and asCompleted(deadline) work there.
+    - The destructor must not run there: it would wait for that very thread; the process
+      stops with a message naming the thread (destroy the pool elsewhere; deleteLater()
+      from a job is fine).
+    - A job that blocks until another job of the same pool ends deadlocks when every
+      child is busy with such waiting jobs (a 1-child pool: always): give the pool more
+      children than jobs that wait, or wait outside the pool.
+    The destructor shuts down gracefully (queued jobs run first).
+
+    No lock of the pool is held while it waits for another thread, and no lock is held
+    while user code runs (jobs, callbacks, destructors of dropped jobs), except that a
+    map over a plain input range advances the range's iterator under the map's lock.
 
     Signals. Results can reach the thread the pool lives in (normally the GUI thread) as
     signals instead of through the queues. The rule:
@@ -121,10 +135,14 @@ public:
 
     /*!
         Appends fn(args...) to the job queue and returns its id. The arguments are copied
-        (or moved) into the job. The return value goes to done() as a QVariant (void gives
-        a null QVariant); a job returning Generator<T> gives one result per value.
-        Throws PoolStopped after shutdownChildren()/shutdown() (until clear()) and
-        std::invalid_argument for a null function.
+        (or moved) into the job. The return value goes where PoolOptions::doneCallback says
+        (done() by default) as a QVariant (void gives a null QVariant); a job returning
+        Generator<T> gives one result per value. A job whose submit returned ends exactly
+        once: it runs (done or failed), is cancelled, or stays listed after a soon stop.
+        Throws PoolStopped after shutdownChildren()/shutdown() (until clear()),
+        std::invalid_argument for a null function, ThreadStartFailed if the pool has no
+        thread and none can be started (the job is not queued), std::bad_alloc if its
+        record cannot be allocated. Any thread.
     */
     template<class F, class... Args>
     JobId submit(F &&fn, Args &&...args)
@@ -135,8 +153,9 @@ public:
 
     /*!
         As submit(), with this job's own result handling: `done` true keeps the value in
-        done(), false discards it (the job still runs), a callable is called with each value
-        in the worker thread (it must be thread-safe) and nothing is queued. An exception
+        done() (even when the pool has a doneCallback), false discards it (the job still
+        runs), a callable is called with each value in the worker thread (it must be
+        thread-safe) and nothing is queued; PoolDone does what submit() does. An exception
         from the callable is a failure of this job.
     */
     template<class F, class D, class... Args>
@@ -299,10 +318,11 @@ public:
 
     /*!
         Results and failures as they arrive, until nothing is pending or running and both
-        queues are empty. Throws PoolCallback if a done or failed callback takes them.
+        queues are empty. Throws PoolCallback if a done or failed callback takes them, and
+        WouldDeadlock when called from a job of this pool (the range could never end).
     */
     [[nodiscard]] AsCompleted asCompleted();
-    //! As asCompleted(), ending at `deadline` at the latest.
+    //! As asCompleted(), ending at `deadline` at the latest (allowed inside a job).
     [[nodiscard]] AsCompleted asCompleted(QDeadlineTimer deadline);
     //! What is in the queues now; never waits.
     [[nodiscard]] AsCompleted asCompleted(NoWaitT);
@@ -324,10 +344,13 @@ public:
 
     /*!
         Shuts the pool down: submits fail from now on (PoolStopped) and isShutdown is true.
-        soon = false: the queued jobs all run first; soon = true: children stop after their
-        current job, and the jobs not started stay listed in jobs() and counted in pending()
-        until clear(). Waits until every child (and map thread, and callback thread) ended:
-        true then, false at `deadline`.
+        soon = false: the queued jobs all run first (every job whose submit returned);
+        soon = true: children stop after their current job, and the jobs not started stay
+        listed in jobs() and counted in pending() until clear(), except submitFuture() jobs,
+        which are dropped so that their futures end cancelled. Waits until every thread it
+        asked to stop (children, map threads, callback and timer threads) ended: true then,
+        false at `deadline`. Threads that a concurrent clear() and submit start are not
+        waited for. Called on one of the pool's own threads, it does not wait for that one.
     */
     bool shutdown(QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever),
                   bool soon = false);
@@ -340,7 +363,8 @@ public:
     //! Empties the pending, done and failed queues and clears the shutdown state: the pool
     //! is usable again.
     void clear();
-    //! True as soon as no job is pending or running; false at `deadline`.
+    //! True as soon as no job is pending or running; false at `deadline`. Throws
+    //! WouldDeadlock when called from a job of this pool (it could never be idle then).
     bool waitIdle(QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever));
 
     //! The number of children this pool may run (PoolOptions::maxChildren resolved).
@@ -397,7 +421,8 @@ public:
         detail::requireCallable(fn, "Pool::submitFuture", "the function");
         auto job = detail::makeFutureJob(std::forward<F>(fn), std::forward<Args>(args)...);
         auto future = job.future();
-        submitTask(detail::Task::make(std::move(job)), detail::Placement::Tail,
+        // A stop that leaves it unstarted cancels it: its future ends instead of waiting.
+        submitTask(detail::Task::make(std::move(job)), detail::Placement::TailCancelledByStop,
                    "Pool::submitFuture");
         return future;
     }
@@ -419,7 +444,8 @@ public:
             throw std::invalid_argument("Pool::submitThen: the context object is null");
         auto job = detail::makeFutureJob(std::forward<F>(fn));
         auto continued = job.future().then(context, std::forward<Then>(then));
-        submitTask(detail::Task::make(std::move(job)), detail::Placement::Tail, "Pool::submitThen");
+        submitTask(detail::Task::make(std::move(job)), detail::Placement::TailCancelledByStop,
+                   "Pool::submitThen");
         return continued;
     }
 

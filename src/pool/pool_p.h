@@ -187,6 +187,8 @@ public:
     alignas(64) std::atomic<int> m_sleepers{0};
     // Children woken and not yet running: counted busy by the spawn rule until they run.
     alignas(64) std::atomic<int> m_waking{0};
+    // Children told to stop that have not left yet (see WorkerThread::requestStop()).
+    std::atomic<int> m_stoppingWorkers{0};
     // Read by every submit, written rarely: no worker writes this line while it works.
     alignas(64) std::atomic<int> m_workers{0}; // children not asked to stop (spawn cap)
     std::atomic<bool> m_stopped{false}; // submits refused
@@ -205,7 +207,15 @@ public:
 private:
     std::uint64_t endedJobs(std::uint64_t &running) const;
     //! claim() that counts an id it could not give a record as ended (and rethrows).
-    JobStore::Claim claim();
+    JobStore::Claim claim()
+    {
+        try {
+            return m_store.claim();
+        } catch (...) {
+            jobsEnded(1); // the id was claimed, its record could not be made: it never runs
+            throw;
+        }
+    }
     bool needsChild() const noexcept;
     //! Wakes a sleeping child or starts one for `claims` (just published). Throws
     //! ThreadStartFailed after withdrawing them if no thread of the pool can run them.

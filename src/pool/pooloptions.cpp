@@ -19,8 +19,7 @@ int resolveMaxChildren(int maxChildren)
     if (resolved < 1)
         throw std::invalid_argument("PoolOptions::maxChildren = " + std::to_string(maxChildren)
                                     + " means " + std::to_string(cores) + " cores "
-                                    + std::to_string(maxChildren) + " = "
-                                    + std::to_string(resolved)
+                                    + std::to_string(maxChildren) + " = " + std::to_string(resolved)
                                     + " threads; it must resolve to at least 1");
     return resolved;
 }

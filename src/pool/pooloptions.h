@@ -29,13 +29,15 @@ class DoneCallback
 public:
     DoneCallback(bool keepResults = true) : m_keep(keepResults) { }
     DoneCallback(std::nullptr_t) { }
-    template <class F>
-        requires(std::is_invocable_v<F &, const Result &>
-                 && !std::is_same_v<std::remove_cvref_t<F>, bool>
-                 && !std::is_same_v<std::remove_cvref_t<F>, DoneCallback>)
-    DoneCallback(F &&callback) : m_callback(std::forward<F>(callback))
-    {
-    }
+    template<class F>
+    requires(
+            std::is_invocable_v<
+                    F &,
+                    const Result
+                            &> && !std::is_same_v<std::remove_cvref_t<F>, bool> && !std::is_same_v<std::remove_cvref_t<F>, DoneCallback>)
+            DoneCallback(F &&callback)
+        : m_callback(std::forward<F>(callback))
+    { }
 
     bool keepsResults() const noexcept { return m_keep; }
     bool hasCallback() const noexcept { return static_cast<bool>(m_callback); }

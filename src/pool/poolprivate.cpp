@@ -76,16 +76,6 @@ void PoolPrivate::throwStopped(const char *caller) const
                       + "); call clear() to use it again");
 }
 
-JobStore::Claim PoolPrivate::claim()
-{
-    try {
-        return m_store.claim();
-    } catch (...) {
-        jobsEnded(1); // the id was claimed, its record could not be made: it never runs
-        throw;
-    }
-}
-
 JobId PoolPrivate::submit(Task &&task, Placement where, const char *caller)
 {
     requireRunning(caller);
@@ -238,13 +228,15 @@ std::shared_ptr<PoolThread> PoolPrivate::spawnDrainer()
     try {
         auto thread = std::make_shared<WorkerThread>(
                 *this, namePrefix + QLatin1Char('-') + QString::number(m_nextThreadNumber));
-        thread->requestStop(StopMode::Drain); // not one the spawn rule counts
         m_threads.reserve(m_threads.size() + 1);
         if (!thread->tryStart()) {
             qWarning("FastThreadPool: no thread could be started to run the jobs queued "
                      "before shutdown(); they stay pending");
             return nullptr;
         }
+        // Told once started (a thread that never ran must not count as stopping); the
+        // caller's wakeAllSleepers() reaches it if it went to sleep first.
+        thread->requestStop(StopMode::Drain); // not one the spawn rule counts
         ++m_nextThreadNumber;
         m_threads.push_back(thread);
         return thread;
@@ -643,10 +635,16 @@ void PoolPrivate::clear()
 {
     cancelAll();
     m_delivery.clear();
-    std::lock_guard lock(m_threadsMutex); // ordered with spawnWorker() and requestStop()
-    m_stopped.store(false, std::memory_order_seq_cst); // seq_cst: see submit()
-    m_shutdown.store(false, std::memory_order_relaxed); // relaxed: a status flag
-    m_stopCause.store(StopCause::None, std::memory_order_relaxed); // relaxed: see m_stopCause
+    {
+        std::lock_guard lock(m_threadsMutex); // ordered with spawnWorker() and requestStop()
+        m_stopped.store(false, std::memory_order_seq_cst); // seq_cst: see submit()
+        m_shutdown.store(false, std::memory_order_relaxed); // relaxed: a status flag
+        // relaxed: see m_stopCause.
+        m_stopCause.store(StopCause::None, std::memory_order_relaxed);
+    }
+    // Children still draining for an earlier graceful stop leave now (see shouldExit()); one
+    // asleep waiting for a job that another child took is woken to see it.
+    wakeAllSleepers();
 }
 
 // ---- waiting ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include "pool/pool_p.h"
 
 #include <chrono>
+#include <thread>
 
 namespace FastThreadPool::detail {
 
@@ -79,13 +80,21 @@ void WorkerThread::requestStop(StopMode mode) noexcept
     int current = m_stop.load(std::memory_order_seq_cst);
     while (current < int(mode)
            && !m_stop.compare_exchange_weak(current, int(mode), std::memory_order_seq_cst)) { }
+    // Counted once, when it leaves Run, until it leaves work(). relaxed: the wake-up that
+    // follows a stop request (a semaphore release) publishes it to the woken.
+    if (current == int(StopMode::Run) && mode != StopMode::Run)
+        d.m_stoppingWorkers.fetch_add(1, std::memory_order_relaxed);
 }
 
 bool WorkerThread::shouldExit(StopMode mode) const
 {
-    // Drain: leave once no job waits to start. Jobs running on other threads are finished
-    // by their own thread (one of them may be the job that called shutdown()).
-    return mode == StopMode::Now || (mode == StopMode::Drain && d.unstartedJobs() == 0);
+    // Drain: leave once no job waits to start, or once clear() made the pool run again (its
+    // new children take the jobs; clear() wakes a drainer asleep). Jobs running on other
+    // threads are finished by their own thread (one may be the job that called shutdown()).
+    // seq_cst: ordered with clear()'s store and its wake-up, like the sleeper handshake.
+    return mode == StopMode::Now
+            || (mode == StopMode::Drain
+                && (!d.m_stopped.load(std::memory_order_seq_cst) || d.unstartedJobs() == 0));
 }
 
 void WorkerThread::work()
@@ -122,6 +131,12 @@ void WorkerThread::work()
 
         JobRecord *record = nullptr;
         PoolPrivate::spinUntil([&] { return (record = queue.pop()) != nullptr; });
+        if (!record && queue.holdsTicket()) [[unlikely]] {
+            // Out of memory for a block of job records: retry soon rather than sleep until
+            // a submit that may never come.
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            continue;
+        }
         if (!record) {
             // Only now, before sleeping, do our retirements reach the block headers, which
             // every submit reads: a worker that keeps finding work never writes them.
@@ -139,6 +154,13 @@ void WorkerThread::work()
             if (woken) {
                 setBusy(true); // before leaving the waking count: never counted as neither
                 d.wokeUp();
+                // Wake-ups are not addressed: a running child may have taken the one a stop
+                // meant for a child told to stop, which then sleeps on. A running child that
+                // wakes while a child is stopping passes the wake-ups on. relaxed: ordered by
+                // the semaphore acquire that woke us (see requestStop()).
+                if (mode == StopMode::Run
+                    && d.m_stoppingWorkers.load(std::memory_order_relaxed) > 0)
+                    d.wakeAllSleepers();
             }
             if (!record)
                 continue;
@@ -149,6 +171,9 @@ void WorkerThread::work()
         }
     }
     setBusy(false);
+    // relaxed: see requestStop().
+    if (StopMode(m_stop.load(std::memory_order_relaxed)) != StopMode::Run)
+        d.m_stoppingWorkers.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void MapThread::work()

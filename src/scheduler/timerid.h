@@ -26,10 +26,7 @@ struct TimerId
     friend constexpr auto operator<=>(TimerId, TimerId) = default;
 };
 
-inline size_t qHash(TimerId id, size_t seed = 0) noexcept
-{
-    return ::qHash(id.value, seed);
-}
+inline size_t qHash(TimerId id, size_t seed = 0) noexcept { return ::qHash(id.value, seed); }
 
 FASTTHREADPOOL_EXPORT QDebug operator<<(QDebug debug, TimerId id);
 

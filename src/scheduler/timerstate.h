@@ -18,9 +18,8 @@ struct TimerState
     enum Phase : int { Idle, Queued, Running, Cancelled };
 
     //! `intervalNs` > 0: repeats at that fixed rate.
-    explicit TimerState(std::int64_t intervalNs) : interval(intervalNs), periodic(intervalNs > 0)
-    {
-    }
+    explicit TimerState(std::int64_t intervalNs)
+        : interval(intervalNs), periodic(intervalNs > 0) { }
 
     //! The scheduler fires: Idle -> Queued. False if a run is still queued or running (the
     //! run is skipped) or if the timer was cancelled.

@@ -166,6 +166,8 @@ TestCase {
         compare(error.message, "boom");
         compare(error.lineNumber, 23);
         verify(error.fileName.endsWith("jobs.js"), error.fileName);
+        verify(error.fileName.indexOf("file:file:") < 0, "the scheme doubled: " + error.fileName);
+        verify(error.stack.indexOf("file:file:") < 0, "the scheme doubled: " + error.stack);
         verify(error.stack.indexOf("jobs.js:23") >= 0, error.stack);
         compare(doneSpy.count, 0);
     }
@@ -180,6 +182,7 @@ TestCase {
         compare(error.message, "inline");
         compare(error.lineNumber, line + 2, "the line in this file");
         verify(error.fileName.endsWith("tst_threadpool.qml"), error.fileName);
+        verify(error.fileName.indexOf("file:file:") < 0, "the scheme doubled: " + error.fileName);
         verify(error.stack.indexOf("tst_threadpool.qml:" + (line + 2)) >= 0, error.stack);
     }
 

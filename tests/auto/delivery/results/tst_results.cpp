@@ -22,10 +22,10 @@
 
 using namespace FastThreadPool;
 using namespace std::chrono_literals;
-using TestSupport::Gate;
-using TestSupport::identity;
 using TestSupport::failWith;
+using TestSupport::Gate;
 using TestSupport::GateOpener;
+using TestSupport::identity;
 
 namespace {
 
@@ -44,12 +44,12 @@ bool eachOnce(const QList<int> &values, int count)
 
 } // namespace
 
-#define CHECK_COUNTS(pool, expectedDone, expectedFailed)                                    \
-    do {                                                                                   \
-        QCOMPARE((pool).doneCount().value(), (expectedDone));                              \
-        QCOMPARE((pool).done().size(), qsizetype(expectedDone));                           \
-        QCOMPARE((pool).failedCount().value(), (expectedFailed));                          \
-        QCOMPARE((pool).failed().size(), qsizetype(expectedFailed));                       \
+#define CHECK_COUNTS(pool, expectedDone, expectedFailed)                                           \
+    do {                                                                                           \
+        QCOMPARE((pool).doneCount().value(), (expectedDone));                                      \
+        QCOMPARE((pool).done().size(), qsizetype(expectedDone));                                   \
+        QCOMPARE((pool).failedCount().value(), (expectedFailed));                                  \
+        QCOMPARE((pool).failed().size(), qsizetype(expectedFailed));                               \
     } while (false)
 
 class tst_Results : public QObject
@@ -309,8 +309,9 @@ void tst_Results::doneMaxBoundsDoneQueue()
         pool.submit(identity, i);
 
     QVERIFY(QTest::qWaitFor([&] { return pool.done().size() == kMax; }, 10000));
-    // Both children are inside a job, held back from delivering.
-    QVERIFY(QTest::qWaitFor([&] { return pool.busy() == pool.maxChildren(); }, 10000));
+    // Every child is inside a job, held back from delivering (how many children a burst
+    // starts depends on how fast the first ones get going).
+    QVERIFY(QTest::qWaitFor([&] { return pool.busy() == pool.childCount(); }, 10000));
     QVERIFY(pool.pending() > 0);
 
     // Nobody takes: however long the children keep trying, the bound holds.
@@ -418,14 +419,12 @@ void tst_Results::doneCallbackRunsOnOneDedicatedThread()
     QSet<QString> names;
     QSet<QThread *> threads;
     QList<int> values;
-    Pool pool({.maxChildren = 2,
-               .doneCallback =
-                       [&](const Result &r) {
-                           std::lock_guard lock(mutex);
-                           names.insert(QThread::currentThread()->objectName());
-                           threads.insert(QThread::currentThread());
-                           values.append(r.value.toInt());
-                       }});
+    Pool pool({.maxChildren = 2, .doneCallback = [&](const Result &r) {
+                   std::lock_guard lock(mutex);
+                   names.insert(QThread::currentThread()->objectName());
+                   threads.insert(QThread::currentThread());
+                   values.append(r.value.toInt());
+               }});
     for (int i = 0; i < kJobs; ++i)
         pool.submit(identity, i);
     QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
@@ -448,12 +447,10 @@ void tst_Results::doneCallbackKeepsCompletionOrderPerWorker()
     QHash<QThread *, QList<int>> completedBy; // per worker, in the order its jobs ended
     QHash<int, QThread *> workerOf;
     QList<int> handedOut; // in the order the callback saw them
-    Pool pool({.maxChildren = 2,
-               .doneCallback =
-                       [&](const Result &r) {
-                           std::lock_guard lock(mutex);
-                           handedOut.append(r.value.toInt());
-                       }});
+    Pool pool({.maxChildren = 2, .doneCallback = [&](const Result &r) {
+                   std::lock_guard lock(mutex);
+                   handedOut.append(r.value.toInt());
+               }});
     for (int i = 0; i < kJobs; ++i) {
         pool.submit(
                 [&](int v) {
@@ -484,14 +481,13 @@ void tst_Results::doneCallbackSeesEveryResultAcrossShutdown()
     std::mutex mutex;
     std::vector<int> seen(kJobs, 0);
     int total = 0;
-    Pool pool({.doneCallback =
-                       [&](const Result &r) {
-                           std::lock_guard lock(mutex);
-                           const int v = r.value.toInt();
-                           if (v >= 0 && v < kJobs)
-                               ++seen[std::size_t(v)];
-                           ++total;
-                       }});
+    Pool pool({.doneCallback = [&](const Result &r) {
+        std::lock_guard lock(mutex);
+        const int v = r.value.toInt();
+        if (v >= 0 && v < kJobs)
+            ++seen[std::size_t(v)];
+        ++total;
+    }});
     for (int i = 0; i < kJobs; ++i)
         pool.submit(identity, i);
     // No waiting first: shutdown() itself must let every result reach the callback.
@@ -528,14 +524,12 @@ void tst_Results::failedCallbackRunsOnOneThreadAndSeesEveryFailure()
     QSet<QString> names;
     QSet<QThread *> threads;
     QList<int> messages;
-    Pool pool({.maxChildren = 2,
-               .failedCallback =
-                       [&](const Failure &f) {
-                           std::lock_guard lock(mutex);
-                           names.insert(QThread::currentThread()->objectName());
-                           threads.insert(QThread::currentThread());
-                           messages.append(f.message.toInt());
-                       }});
+    Pool pool({.maxChildren = 2, .failedCallback = [&](const Failure &f) {
+                   std::lock_guard lock(mutex);
+                   names.insert(QThread::currentThread()->objectName());
+                   threads.insert(QThread::currentThread());
+                   messages.append(f.message.toInt());
+               }});
     for (int i = 0; i < kJobs; ++i)
         pool.submit(failWith, i);
     QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));

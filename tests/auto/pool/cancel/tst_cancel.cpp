@@ -73,8 +73,8 @@ void tst_Cancel::cancelPendingJobDecrementsPending()
 {
     BlockedPool f;
     QVERIFY(f.block());
-    const JobId id = f.pool.submit([] { });
-    f.pool.submit([] { });
+    const JobId id = f.pool.submit([] {});
+    f.pool.submit([] {});
     const qint64 before = f.pool.pending();
     QCOMPARE(before, 3); // the running blocker and two waiting jobs
 
@@ -87,9 +87,9 @@ void tst_Cancel::cancelPendingJobRemovesItFromJobs()
 {
     BlockedPool f;
     QVERIFY(f.block());
-    const JobId first = f.pool.submit([] { });
-    const JobId second = f.pool.submit([] { });
-    const JobId third = f.pool.submit([] { });
+    const JobId first = f.pool.submit([] {});
+    const JobId second = f.pool.submit([] {});
+    const JobId third = f.pool.submit([] {});
     QCOMPARE(f.pool.jobs(), (QList<JobId>{first, second, third}));
 
     QVERIFY(f.pool.cancel(second));
@@ -231,7 +231,7 @@ void tst_Cancel::cancelAllKeepsRunningJob()
 {
     BlockedPool f({.maxChildren = 1, .resultId = true});
     QVERIFY(f.block());
-    f.pool.submit([] { });
+    f.pool.submit([] {});
 
     QVERIFY(f.pool.cancelAll());
 
@@ -251,7 +251,7 @@ void tst_Cancel::poolWorksAfterCancelAll()
     BlockedPool f({.maxChildren = 1, .resultId = true});
     QVERIFY(f.block());
     for (int i = 0; i < 3; ++i)
-        f.pool.submit([] { });
+        f.pool.submit([] {});
     QVERIFY(f.pool.cancelAll());
     f.gate.open();
     QVERIFY(f.pool.waitIdle(waitDeadline()));
@@ -342,7 +342,8 @@ void tst_Cancel::waitIdleReturnsWhenLastPendingJobIsCancelled()
     QVERIFY(cancelled);
     QVERIFY(idle);
     QVERIFY2(wokeAfterMs < kWaitMs / 2,
-             qPrintable(QStringLiteral("waitIdle returned %1 ms after the cancel").arg(wokeAfterMs)));
+             qPrintable(
+                     QStringLiteral("waitIdle returned %1 ms after the cancel").arg(wokeAfterMs)));
     QCOMPARE(f.pool.pending(), 0);
     QVERIFY(!ran);
 }

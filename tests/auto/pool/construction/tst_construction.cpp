@@ -19,7 +19,7 @@
 #include <vector>
 
 #if defined(__linux__)
-#  include <pthread.h>
+#    include <pthread.h>
 #endif
 
 using namespace std::chrono_literals;
@@ -32,10 +32,7 @@ using TestSupport::waitDeadline;
 
 namespace {
 
-int cores()
-{
-    return std::max(1, QThread::idealThreadCount());
-}
+int cores() { return std::max(1, QThread::idealThreadCount()); }
 
 //! The name the OS knows the calling thread by.
 QString osThreadName()
@@ -303,7 +300,7 @@ void tst_Construction::initCallbackRunsInEachChildBeforeItsFirstJob()
     QVERIFY(pool.waitIdle(waitDeadline()));
     // More jobs on the same children: no further init calls.
     for (int i = 0; i < 20; ++i)
-        pool.submit([] { });
+        pool.submit([] {});
     QVERIFY(pool.waitIdle(waitDeadline()));
 
     QMutexLocker lock(&mutex);
@@ -452,8 +449,8 @@ void tst_Construction::propertiesAreReadableThroughQObject()
     QCOMPARE(object->property("pending").toLongLong(), 0);
 
     pool.submit([&gate] { gate.pass(); });
-    pool.submit([] { });
-    pool.submit([] { });
+    pool.submit([] {});
+    pool.submit([] {});
     QVERIFY(gate.waitEntered());
 
     QCOMPARE(object->property("alive").toInt(), 1);

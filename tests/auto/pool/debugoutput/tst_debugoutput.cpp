@@ -19,7 +19,7 @@ private slots:
     void pool();
 
 private:
-    template <class T>
+    template<class T>
     static QString print(const T &value)
     {
         QString text;
@@ -30,7 +30,8 @@ private:
 
 void tst_DebugOutput::result()
 {
-    QCOMPARE(print(Result{7, 42}), QStringLiteral("FastThreadPool::Result(id=7, QVariant(int, 42))"));
+    QCOMPARE(print(Result{7, 42}),
+             QStringLiteral("FastThreadPool::Result(id=7, QVariant(int, 42))"));
 }
 
 void tst_DebugOutput::failure()
@@ -39,7 +40,8 @@ void tst_DebugOutput::failure()
     failure.id = 3;
     failure.type = QStringLiteral("std::runtime_error");
     failure.message = QStringLiteral("boom");
-    QCOMPARE(print(failure), QStringLiteral("FastThreadPool::Failure(id=3, std::runtime_error: boom)"));
+    QCOMPARE(print(failure),
+             QStringLiteral("FastThreadPool::Failure(id=3, std::runtime_error: boom)"));
     failure.args = {1, QStringLiteral("x")};
     QVERIFY(print(failure).contains(QStringLiteral("args=")));
 }
@@ -54,19 +56,22 @@ void tst_DebugOutput::completion()
 
 void tst_DebugOutput::poolOptions()
 {
-    QCOMPARE(print(PoolOptions{}), QStringLiteral("FastThreadPool::PoolOptions(maxChildren=-9999)"));
-    const QString text = print(PoolOptions{.maxChildren = 3, .doneCallback = false,
-                                           .resultId = true, .doneMax = 5});
-    QCOMPARE(text, QStringLiteral("FastThreadPool::PoolOptions(maxChildren=3, doneCallback=false, "
-                                  "resultId, doneMax=5)"));
+    QCOMPARE(print(PoolOptions{}),
+             QStringLiteral("FastThreadPool::PoolOptions(maxChildren=-9999)"));
+    const QString text = print(
+            PoolOptions{.maxChildren = 3, .doneCallback = false, .resultId = true, .doneMax = 5});
+    QCOMPARE(text,
+             QStringLiteral("FastThreadPool::PoolOptions(maxChildren=3, doneCallback=false, "
+                            "resultId, doneMax=5)"));
 }
 
 void tst_DebugOutput::pool()
 {
     Pool pool({.maxChildren = 2});
     pool.setObjectName(QStringLiteral("imageWorkers"));
-    QCOMPARE(print(pool), QStringLiteral("FastThreadPool::Pool(maxChildren=2, alive=0, busy=0, "
-                                         "pending=0, name=\"imageWorkers\")"));
+    QCOMPARE(print(pool),
+             QStringLiteral("FastThreadPool::Pool(maxChildren=2, alive=0, busy=0, "
+                            "pending=0, name=\"imageWorkers\")"));
     pool.shutdown();
     QVERIFY(print(pool).endsWith(QStringLiteral(", shutdown)")));
 }

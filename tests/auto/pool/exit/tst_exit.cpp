@@ -60,7 +60,9 @@ int poolDeclaredBeforeTheApplication(int argc, char **argv)
 
 int timersFireAfterTheApplicationIsGone(int argc, char **argv)
 {
-    TestSupport::Semaphore fires;
+    TestSupport::Semaphore fires; // before the pool: its jobs end before these do
+    TestSupport::Semaphore later;
+    std::atomic<bool> oneShot{false};
     Pool pool({.keepRunningOnQuit = true});
     {
         QCoreApplication app(argc, argv);
@@ -79,8 +81,6 @@ int timersFireAfterTheApplicationIsGone(int argc, char **argv)
     while (fires.tryAcquire()) { }
     if (!fires.tryAcquire(3, TestSupport::kWaitMs))
         return 3;
-    std::atomic<bool> oneShot{false};
-    TestSupport::Semaphore later;
     pool.submitDoneLater(
             5ms,
             [&] {

@@ -157,6 +157,7 @@ void tst_Faults::timerIsNotAddedWhenTheTimerThreadCannotStart()
 
 void tst_Faults::oneShotTimerWhoseRunCannotStartBecomesAFailure()
 {
+    TestSupport::Semaphore fired; // before the pool: its jobs end before this does
     Pool pool({.maxChildren = 1});
     pool.submitLater(1h, [] {}); // the timer thread runs now
     fault::arm(fault::Point::ThreadStart, 1000);
@@ -170,7 +171,6 @@ void tst_Faults::oneShotTimerWhoseRunCannotStartBecomesAFailure()
     QVERIFY(settled(pool));
 
     fault::arm(fault::Point::ThreadStart, 0);
-    TestSupport::Semaphore fired;
     pool.submitDoneLater(
             1ms, [&fired] { fired.release(); }, false);
     QVERIFY(fired.tryAcquire(1, kWaitMs));

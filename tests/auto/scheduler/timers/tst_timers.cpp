@@ -1598,12 +1598,12 @@ void tst_Timers::extremeDelaysAreAcceptedAndNeverFireEarly()
     QFETCH(int, kind);
     QFETCH(bool, periodic);
     std::atomic<int> runs{0};
+    TestSupport::Semaphore soon; // before the pool: its jobs end before this does
     Pool pool({.maxChildren = 1});
     TestSupport::Watchdog watchdog("an extreme timer");
     const TimerId timer = startExtreme(pool, kind, periodic, runs);
     QVERIFY((periodic ? pool.scheduled() : pool.delayed()).contains(timer));
     // A timer after it that is due soon fires; the extreme one does not.
-    TestSupport::Semaphore soon;
     pool.submitDoneLater(
             5ms, [&soon] { soon.release(); }, false);
     QVERIFY(soon.tryAcquire(1, kWaitMs));
@@ -1678,12 +1678,12 @@ void tst_Timers::farFutureTimesAreNotInThePast()
 {
     QFETCH(QDateTime, time);
     std::atomic<int> runs{0};
+    TestSupport::Semaphore soon; // before the pool: its jobs end before this does
     Pool pool({.maxChildren = 1});
     const TimerId timer = pool.submitDoneAt(
             time, 0ms, [&runs] { runs.fetch_add(1); }, false);
     const TimerId viaChrono = pool.submitDoneAt(
             SysClock::time_point::max(), 0ms, [&runs] { runs.fetch_add(1); }, false);
-    TestSupport::Semaphore soon;
     pool.submitDoneLater(
             5ms, [&soon] { soon.release(); }, false);
     QVERIFY(soon.tryAcquire(1, kWaitMs));
