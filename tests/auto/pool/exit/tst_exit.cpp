@@ -63,10 +63,10 @@ int timersFireAfterTheApplicationIsGone(int argc, char **argv)
     TestSupport::Semaphore fires; // before the pool: its jobs end before these do
     TestSupport::Semaphore later;
     std::atomic<bool> oneShot{false};
+    std::atomic<int> firedWithApp{0};
     Pool pool({.keepRunningOnQuit = true});
     {
         QCoreApplication app(argc, argv);
-        std::atomic<int> firedWithApp{0};
         pool.scheduleDone(
                 10ms,
                 [&] {
