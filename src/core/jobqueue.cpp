@@ -2,7 +2,11 @@
 
 #include "core/cpurelax.h"
 
+#include <QtCore/qlogging.h>
+
+#include <chrono>
 #include <new>
+#include <thread>
 #include <utility>
 
 namespace FastThreadPool::detail {
@@ -57,6 +61,58 @@ JobBlock *JobQueue::Consumer::block(std::uint64_t index)
     return m_block;
 }
 
+namespace {
+//! The word of ticket t's record once its submitter published it, or marked Skipped (the
+//! submitter then queues it on the late list) if that takes too long.
+inline std::uint64_t awaitPublished(JobRecord &record, std::uint64_t t)
+{
+    // acquire: the submitter's task is visible once its word shows id t.
+    std::uint64_t word = record.word.load(std::memory_order_acquire);
+    const int publishSpins = spinningHelps() ? kPublishSpins : 0;
+    for (int spin = 0; JobWord::id(word) != t; ++spin) {
+        if (spin == publishSpins) {
+            // acq_rel: on success the submitter's exchange sees the mark; on failure the
+            // record was published meanwhile and `word` now holds it.
+            if (record.word.compare_exchange_strong(
+                        word, JobWord::make(t, Placement::Tail, JobState::Skipped),
+                        std::memory_order_acq_rel, std::memory_order_acquire))
+                word = JobWord::make(t, Placement::Tail, JobState::Skipped);
+            break;
+        }
+        cpuRelax();
+        word = record.word.load(std::memory_order_acquire); // acquire: as above
+    }
+    return word;
+}
+} // namespace
+
+void JobQueue::Consumer::surrender()
+{
+    // Without memory for its block the ticket cannot be passed; memory usually comes back
+    // soon, so try for a while (the thread is ending: nothing else waits for it).
+    for (int attempt = 0; m_heldTicket != 0; ++attempt) {
+        try {
+            JobRecord *record = &block(m_heldTicket / JobBlock::kSlots)->slot(m_heldTicket);
+            const std::uint64_t word = awaitPublished(*record, m_heldTicket);
+            m_retire.add(record); // the ticket is passed
+            // A queued job goes where the next consumer looks: the late list.
+            if (JobWord::placement(word) == Placement::Tail
+                && JobWord::state(word) == JobState::Pending)
+                m_queue.pushLate(record);
+            else if (JobWord::state(word) == JobState::Cancelled)
+                m_retire.add(record);
+            m_heldTicket = 0;
+        } catch (const std::bad_alloc &) {
+            if (attempt == 1000) {
+                qCritical("FastThreadPool: out of memory for job records; a queued job is lost "
+                          "with the thread that held its ticket");
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+    }
+}
+
 JobRecord *JobQueue::Consumer::popTail()
 {
     std::atomic<std::uint64_t> &ticket = m_queue.m_ticket;
@@ -91,23 +147,7 @@ JobRecord *JobQueue::Consumer::popTail()
             return nullptr;
         }
         JobRecord *record = &owner->slot(t);
-        // acquire: the submitter's task is visible once its word shows id t.
-        std::uint64_t word = record->word.load(std::memory_order_acquire);
-        const int publishSpins = spinningHelps() ? kPublishSpins : 0;
-        for (int spin = 0; JobWord::id(word) != t; ++spin) {
-            if (spin == publishSpins) {
-                // acq_rel: on success the submitter's exchange sees the mark; on failure
-                // the record was published meanwhile and `word` now holds it.
-                if (record->word.compare_exchange_strong(
-                            word, JobWord::make(t, Placement::Tail, JobState::Skipped),
-                            std::memory_order_acq_rel, std::memory_order_acquire)) {
-                    word = JobWord::make(t, Placement::Tail, JobState::Skipped);
-                }
-                break;
-            }
-            cpuRelax();
-            word = record->word.load(std::memory_order_acquire); // acquire: as above
-        }
+        const std::uint64_t word = awaitPublished(*record, t);
         m_retire.add(record); // the ticket is passed
         if (JobWord::placement(word) == Placement::Head)
             continue; // the stack has it

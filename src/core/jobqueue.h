@@ -61,6 +61,9 @@ public:
         //! A ticket is held because its block could not be allocated (pop() tries it again
         //! once the tail is empty): the caller should back off rather than sleep.
         bool holdsTicket() const noexcept { return m_heldTicket != 0; }
+        //! Before the consumer's thread ends: passes a held ticket (its job, if queued, goes
+        //! to the late list for another consumer).
+        void surrender();
 
     private:
         JobRecord *popTail();

@@ -14,6 +14,9 @@
 
 namespace FastThreadPool::detail {
 
+// A GCC/Clang extension (ISO C++ has no 128-bit integer); __extension__ keeps -Wpedantic quiet.
+__extension__ typedef __int128 Int128;
+
 //! A steady-clock time (in ns) that never comes.
 inline constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
 
@@ -68,10 +71,15 @@ std::chrono::nanoseconds saturatingNanoseconds(std::chrono::duration<Rep, Period
         return nanoseconds::max();
     if (ns <= static_cast<long double>(kMin) + 1e3L)
         return nanoseconds::min();
-    if constexpr (std::is_floating_point_v<Rep>)
+    if constexpr (std::is_floating_point_v<Rep>) {
         return nanoseconds(static_cast<std::int64_t>(ns));
-    else
-        return std::chrono::duration_cast<nanoseconds>(d);
+    } else {
+        // Exact, in 128 bits: duration_cast multiplies before it divides, which overflows
+        // for a ratio like 1/7 s although the result fits.
+        using ToNs = std::ratio_divide<Period, std::nano>;
+        const Int128 exact = static_cast<Int128>(d.count()) * ToNs::num / ToNs::den;
+        return nanoseconds(static_cast<std::int64_t>(exact));
+    }
 }
 
 //! now + delay on the steady clock in ns; kNever when that lies beyond the clock's range.

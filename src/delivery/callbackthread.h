@@ -38,10 +38,13 @@ public:
     {
         stop(QDeadlineTimer(QDeadlineTimer::Forever));
         // Producers are gone. Left only if no thread could ever be started: hand them out
-        // here rather than drop them.
-        T entry;
-        while (m_queue.tryPop(entry))
+        // here rather than drop them (a fresh entry each time: see Runner::body()).
+        for (;;) {
+            T entry;
+            if (!m_queue.tryPop(entry))
+                break;
             m_handle(std::move(entry));
+        }
     }
     CallbackThread(const CallbackThread &) = delete;
     CallbackThread &operator=(const CallbackThread &) = delete;
@@ -80,7 +83,9 @@ public:
             }
             ending = m_ending;
         }
-        if (!ending || ending->isCurrent())
+        // Not itself, nor a runner that is waiting for this very thread (see
+        // JoinableThread::setWaitingForOthers()): it ends when its callback returns.
+        if (!ending || ending->isCurrent() || ending->isWaitingForOthers())
             return true;
         if (!ending->join(deadline))
             return false;
@@ -112,18 +117,23 @@ private:
                 m_previous->join(QDeadlineTimer(QDeadlineTimer::Forever));
                 m_previous.reset();
             }
-            T entry;
+            // A fresh entry each time: the queue's lock is held while it assigns one, and an
+            // entry the callback left behind must not be destroyed (user code) under it.
+            auto handOutOne = [this] {
+                T entry;
+                if (!m_owner.m_queue.tryPop(entry))
+                    return false;
+                m_owner.m_handle(std::move(entry));
+                return true;
+            };
             for (;;) {
                 m_owner.m_items.acquire();
-                if (m_owner.m_queue.tryPop(entry)) {
-                    m_owner.m_handle(std::move(entry));
+                if (handOutOne())
                     continue;
-                }
                 // A permit without an entry: the stop signal (or a permit whose entry an
                 // earlier drain took). acquire: pairs with requestStop().
                 if (m_stopping.load(std::memory_order_acquire)) {
-                    while (m_owner.m_queue.tryPop(entry))
-                        m_owner.m_handle(std::move(entry));
+                    while (handOutOne()) { }
                     return;
                 }
             }

@@ -183,11 +183,10 @@ bool Delivery::stopCallbackThreads(QDeadlineTimer deadline)
     return stopped;
 }
 
-void Delivery::clear()
+void Delivery::clearQueues()
 {
     m_done.takeAll();
     m_failed.takeAll();
-    m_space.close();
 }
 
 } // namespace detail

@@ -62,8 +62,10 @@ public:
     void openBounds() noexcept { m_space.open(); }
     //! Waits until the callback threads handed out everything, then ends them.
     bool stopCallbackThreads(QDeadlineTimer deadline);
-    //! clear(): empties both queues and restores the doneMax bound.
-    void clear();
+    //! clear(): empties both queues (their entries' destructors may be user code).
+    void clearQueues();
+    //! clear(): restores the doneMax bound.
+    void closeBounds() noexcept { m_space.close(); }
 
 private:
     void route(ThreadLanes &lanes, Failure &&failure);

@@ -39,6 +39,23 @@ public:
     }
     //! True when called on this thread.
     bool isCurrent() const noexcept { return currentThread() == this; }
+    //! The library's thread the caller runs on, or null.
+    static JoinableThread *current() noexcept { return t_self; }
+
+    /*!
+        This thread is inside a call that waits for the pool's other threads (shutdown()
+        from a job or a callback). Two such threads must not wait for each other: each skips
+        a thread that says so. seq_cst (both): of two threads marking themselves and then
+        looking at each other, at least one sees the other's mark.
+    */
+    void setWaitingForOthers(bool waiting) noexcept
+    {
+        m_waitingForOthers.store(waiting, std::memory_order_seq_cst);
+    }
+    bool isWaitingForOthers() const noexcept
+    {
+        return m_waitingForOthers.load(std::memory_order_seq_cst);
+    }
 
     //! Waits for the thread to end; what it wrote is then visible. False at the deadline.
     bool join(QDeadlineTimer deadline)
@@ -58,14 +75,17 @@ private:
     {
         m_ended.store(false, std::memory_order_relaxed); // relaxed: start() published it
         t_role = m_role;
+        t_self = this;
         body();
         // release: everything body() wrote happens before a join() that returns.
         m_ended.store(true, std::memory_order_release);
     }
 
     std::atomic<bool> m_ended{false};
+    std::atomic<bool> m_waitingForOthers{false};
     ThreadRole m_role;
     static inline thread_local ThreadRole t_role;
+    static inline thread_local JoinableThread *t_self = nullptr;
 };
 
 } // namespace FastThreadPool::detail

@@ -51,7 +51,11 @@ Pool::~Pool()
                "thread (deleteLater() from a job is fine)",
                qPrintable(QThread::currentThread()->objectName()));
     detail::Registry::instance().remove(this);
-    d->shutdown(QDeadlineTimer(QDeadlineTimer::Forever), false);
+    // Again while a job restarted the pool meanwhile (clear() and a submit): no thread may
+    // outlive the pool.
+    do {
+        d->shutdown(QDeadlineTimer(QDeadlineTimer::Forever), false);
+    } while (d->hasLiveThreads());
 }
 
 JobId Pool::submitTask(detail::Task &&task, detail::Placement where, const char *caller)
@@ -161,6 +165,9 @@ int Pool::cleanupChildren()
         for (auto it = threads.begin(); it != threads.end();) {
             if ((*it)->isFinished()) {
                 d->m_finishedByRemoved += (*it)->finishedJobs();
+                if ((*it)->isWorker()) // its place to sleep serves the next child
+                    d->m_sleeperStore.give(
+                            static_cast<detail::WorkerThread *>(it->get())->sleeper());
                 ended.push_back(std::move(*it));
                 it = threads.erase(it);
             } else {

@@ -611,11 +611,12 @@ void Pool::map(F &&fn, R &&items, D &&done, bool direct)
         const std::size_t total = std::ranges::size(work->view);
         // Many slices per child, so that children finishing early take over the rest.
         const std::size_t count = std::min<std::size_t>(total, std::size_t(maxChildren()) * 16);
-        mapCounters().announce(total - count);
         slices.reserve(count);
         for (std::size_t s = 0; s < count; ++s)
             slices.push_back(detail::Task::make(
                     detail::MapSlice<Work>(work, total * s / count, total * (s + 1) / count)));
+        // Once the slices exist: each ends its share when it ends, however that is.
+        mapCounters().announce(total - count);
     } else {
         constexpr std::size_t kChunk = 64;
         for (;;) {

@@ -9,6 +9,7 @@
 #include "delivery/delivery.h"
 #include "pool/poolthread.h"
 #include "pool/signalpump.h"
+#include "pool/sleepers.h"
 #include "scheduler/scheduler.h"
 
 #include <atomic>
@@ -86,10 +87,15 @@ public:
     // Cancelling and stopping.
     bool cancel(JobId id);
     bool cancelAll();
+    struct StopRequest
+    {
+        std::vector<std::shared_ptr<PoolThread>> threads; // asked to stop
+        std::uint64_t epoch = 0; // clear() moves it on
+        bool stoppedNow = false; // the pool was running: this request stopped it
+    };
     //! Stops taking jobs without waiting for anything: children stop after their current
-    //! job (Now) or once the queue is empty (Drain); timers are cancelled. Returns the
-    //! threads asked to stop.
-    std::vector<std::shared_ptr<PoolThread>> requestStop(StopMode mode, StopCause cause);
+    //! job (Now) or once the queue is empty (Drain); timers are cancelled.
+    StopRequest requestStop(StopMode mode, StopCause cause);
     //! requestStop(), then waits until the threads asked to stop ended (threads a
     //! concurrent clear() and submit start are not waited for).
     bool shutdown(QDeadlineTimer deadline, bool soon, StopCause cause = StopCause::Shutdown);
@@ -98,6 +104,8 @@ public:
         requestStop(StopMode::Now, cause);
     }
     void clear();
+    //! Some thread of the pool has not ended (the destructor stops again until none has).
+    bool hasLiveThreads() const;
 
     // Waiting.
     bool waitIdle(QDeadlineTimer deadline);
@@ -129,7 +137,9 @@ public:
         return m_mapCounters.ended.load(std::memory_order_acquire) + endedJobs();
     }
     std::uint64_t unstartedJobs() const; // unfinished jobs no thread is running
-    bool isIdle() const { return unfinishedJobs() == 0 && mapThreadsBusy() == 0; }
+    //! Map threads first: a map item may submit a job and its thread end; once the count
+    //! of map threads is seen lower, that job's claim is seen too.
+    bool isIdle() const { return mapThreadsBusy() == 0 && unfinishedJobs() == 0; }
     int mapThreadsBusy() const noexcept
     {
         return m_mapBusy.load(std::memory_order_acquire); // acquire: their results are visible
@@ -145,11 +155,6 @@ public:
         m_arrivals.notifyAll();
         m_signals.poke(Wakeup::Counters);
     }
-    void registerSleeper() noexcept;
-    //! True if a waker claimed this sleeper first (and so already counted it busy).
-    bool unregisterSleeper();
-    //! Sleeps until a waker claims this sleeper.
-    void sleep() { m_wake.acquire(); }
     //! A claimed sleeper is up: it is no longer counted as waking.
     void wokeUp() noexcept
     {
@@ -181,14 +186,10 @@ public:
     SignalPump m_signals{q}; // before m_delivery, which pokes its Wakeup
     Delivery m_delivery;
 
-    // Wake-ups for sleeping workers: a submit that sees a sleeper claims it and releases
-    // one token; a worker sleeps by acquiring one. Each on a cache line of its own.
-    Semaphore m_wake{0};
-    alignas(64) std::atomic<int> m_sleepers{0};
+    // Children asleep for want of work, each woken by name.
+    Sleepers m_sleepers;
     // Children woken and not yet running: counted busy by the spawn rule until they run.
     alignas(64) std::atomic<int> m_waking{0};
-    // Children told to stop that have not left yet (see WorkerThread::requestStop()).
-    std::atomic<int> m_stoppingWorkers{0};
     // Read by every submit, written rarely: no worker writes this line while it works.
     alignas(64) std::atomic<int> m_workers{0}; // children not asked to stop (spawn cap)
     std::atomic<bool> m_stopped{false}; // submits refused
@@ -201,6 +202,8 @@ public:
 
     mutable std::mutex m_threadsMutex;
     std::vector<std::shared_ptr<PoolThread>> m_threads;
+    SleeperStore m_sleeperStore; // under m_threadsMutex
+    std::uint64_t m_epoch = 0; // clear() calls, under m_threadsMutex
     std::uint64_t m_finishedByRemoved = 0; // jobs run by threads cleanupChildren() removed
     int m_nextThreadNumber = 0;
 
@@ -225,6 +228,10 @@ private:
     //! A child that only drains the queue (a graceful stop found no child); null if none
     //! could be started.
     std::shared_ptr<PoolThread> spawnDrainer();
+    bool sameEpoch(std::uint64_t epoch) const;
+    bool hasChildThatRunsJobs() const;
+    //! Joins `threads` but the calling one and any that waits for the others itself.
+    bool joinAll(const std::vector<std::shared_ptr<PoolThread>> &threads, QDeadlineTimer deadline);
     void cancelJobsStoppedBySoonShutdown();
 };
 

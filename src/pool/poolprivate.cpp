@@ -155,20 +155,12 @@ int PoolPrivate::busyChildren(bool runningOnly) const
 void PoolPrivate::wakeOrSpawn(bool allChildrenBusy, const JobStore::Claim *claims,
                               std::size_t count)
 {
-    // The push above is ordered before reading m_sleepers (Dekker pair with
-    // registerSleeper(), which announces itself and then looks at the queue again).
-    int sleepers = loadAfterBarrier(m_sleepers);
+    // The publish above comes before the look at the sleepers (see Sleepers). A woken child
+    // is counted busy (m_waking) now, not when it gets the CPU, so that the next submit does
+    // not mistake it for an idle one.
     std::size_t woken = 0;
-    while (sleepers > 0 && woken < count) {
-        // relaxed: claiming a sleeper only decides who releases its token.
-        if (m_sleepers.compare_exchange_weak(sleepers, sleepers - 1, std::memory_order_relaxed)) {
-            // The woken child is counted busy now, not when it gets the CPU, so that the
-            // next submit does not mistake it for an idle one.
-            m_waking.fetch_add(1, std::memory_order_relaxed); // relaxed: a hint
-            m_wake.release(1);
-            ++woken;
-        }
-    }
+    while (woken < count && m_sleepers.wakeOne(m_waking))
+        ++woken;
     // A new child only when none was idle at the submit, and below maxChildren; for a
     // batch, as many as the jobs left over need (looked at again before each).
     if (woken == count || (count == 1 && !allChildrenBusy))
@@ -182,20 +174,14 @@ void PoolPrivate::wakeOrSpawn(bool allChildrenBusy, const JobStore::Claim *claim
             return;
         if (spawned == Spawn::Started)
             continue;
-        // relaxed: m_workers changes under m_threadsMutex; a child started meanwhile by
-        // another submit would have raised it.
-        if (m_workers.load(std::memory_order_relaxed) > 0)
-            return; // the children there are run these jobs, with fewer threads
-        // No thread of the pool can run them: withdraw them and say so. A job some
-        // thread took meanwhile runs (and was not withdrawn).
-        std::size_t withdrawn = 0;
+        if (hasChildThatRunsJobs())
+            return; // the children there run these jobs, with fewer threads
+        // No thread of the pool can run them: withdraw them all and say so. (Only a child
+        // started by another submit in this very moment could take one; then it runs.)
         for (std::size_t c = 0; c < count; ++c)
-            withdrawn += cancel(claims[c].id) ? 1 : 0;
-        if (withdrawn == count)
-            throw ThreadStartFailed(
-                    "Pool: no thread could be started for the job (QThread::start() failed); "
-                    "it was not queued");
-        return;
+            cancel(claims[c].id);
+        throw ThreadStartFailed("Pool: no thread could be started for the job (QThread::start() "
+                                "failed); it was not queued");
     }
 }
 
@@ -208,11 +194,15 @@ PoolPrivate::Spawn PoolPrivate::spawnWorker()
     if (workers >= maxChildren || m_stopped.load(std::memory_order_relaxed))
         return Spawn::NotNeeded;
     try {
+        Sleeper &sleeper = m_sleeperStore.take();
         auto thread = std::make_shared<WorkerThread>(
-                *this, namePrefix + QLatin1Char('-') + QString::number(m_nextThreadNumber));
+                *this, namePrefix + QLatin1Char('-') + QString::number(m_nextThreadNumber),
+                sleeper);
         m_threads.reserve(m_threads.size() + 1); // the push below cannot fail after start
-        if (!thread->tryStart())
+        if (!thread->tryStart()) {
+            m_sleeperStore.give(sleeper);
             return Spawn::Failed; // not listed, not counted: the next submit tries again
+        }
         ++m_nextThreadNumber;
         m_workers.fetch_add(1, std::memory_order_relaxed); // relaxed: see above
         m_threads.push_back(std::move(thread));
@@ -226,23 +216,36 @@ std::shared_ptr<PoolThread> PoolPrivate::spawnDrainer()
 {
     std::lock_guard lock(m_threadsMutex);
     try {
+        Sleeper &sleeper = m_sleeperStore.take();
         auto thread = std::make_shared<WorkerThread>(
-                *this, namePrefix + QLatin1Char('-') + QString::number(m_nextThreadNumber));
+                *this, namePrefix + QLatin1Char('-') + QString::number(m_nextThreadNumber),
+                sleeper);
+        thread->requestStop(StopMode::Drain); // not one the spawn rule counts
         m_threads.reserve(m_threads.size() + 1);
         if (!thread->tryStart()) {
+            m_sleeperStore.give(sleeper);
             qWarning("FastThreadPool: no thread could be started to run the jobs queued "
                      "before shutdown(); they stay pending");
             return nullptr;
         }
-        // Told once started (a thread that never ran must not count as stopping); the
-        // caller's wakeAllSleepers() reaches it if it went to sleep first.
-        thread->requestStop(StopMode::Drain); // not one the spawn rule counts
         ++m_nextThreadNumber;
         m_threads.push_back(thread);
         return thread;
     } catch (const std::bad_alloc &) {
         return nullptr;
     }
+}
+
+bool PoolPrivate::hasChildThatRunsJobs() const
+{
+    // A child not told to stop, or one draining the queue, takes what is queued; one told to
+    // stop now does not.
+    std::lock_guard lock(m_threadsMutex);
+    return std::any_of(m_threads.begin(), m_threads.end(), [](const auto &thread) {
+        return thread->isWorker() && !thread->isFinished()
+                && (static_cast<const WorkerThread *>(thread.get())->isRunning()
+                    || thread->drains());
+    });
 }
 
 int PoolPrivate::directMapThreads() const noexcept
@@ -282,34 +285,7 @@ void PoolPrivate::startMapThreads(int count, MapBody body)
 
 // ---- running ---------------------------------------------------------------------------
 
-void PoolPrivate::registerSleeper() noexcept
-{
-    // seq_cst RMW + fence: announced before the worker looks at the queue again.
-    m_sleepers.fetch_add(1, std::memory_order_seq_cst);
-    storeLoadBarrier();
-}
-
-bool PoolPrivate::unregisterSleeper()
-{
-    int sleepers = m_sleepers.load(std::memory_order_relaxed); // relaxed: CAS decides
-    while (sleepers > 0) {
-        if (m_sleepers.compare_exchange_weak(sleepers, sleepers - 1, std::memory_order_relaxed))
-            return false;
-    }
-    // Someone claimed this registration and releases (or released) a token: consume it.
-    m_wake.acquire();
-    return true;
-}
-
-void PoolPrivate::wakeAllSleepers()
-{
-    // acq_rel: claims every registration made before this point.
-    const int sleepers = m_sleepers.exchange(0, std::memory_order_acq_rel);
-    if (sleepers > 0) {
-        m_waking.fetch_add(sleepers, std::memory_order_relaxed); // relaxed: see wakeOrSpawn()
-        m_wake.release(sleepers);
-    }
-}
+void PoolPrivate::wakeAllSleepers() { m_sleepers.wakeAll(m_waking); }
 
 void PoolPrivate::mapThreadEnded()
 {
@@ -537,7 +513,11 @@ bool takePending(JobRecord &record, std::uint64_t id, std::vector<Task> &victims
     if (!record.word.compare_exchange_strong(word, JobWord::with(word, JobState::Cancelled),
                                              std::memory_order_acquire, std::memory_order_relaxed))
         return false;
-    victims.push_back(std::move(record.task));
+    try {
+        victims.push_back(std::move(record.task)); // destroyed by the caller, outside the lock
+    } catch (const std::bad_alloc &) {
+        record.task.reset(); // no memory to move it out: destroyed here, under the lock
+    }
     return true;
 }
 } // namespace
@@ -580,67 +560,127 @@ void PoolPrivate::cancelJobsStoppedBySoonShutdown()
         jobsEnded(victims.size());
 }
 
-std::vector<std::shared_ptr<PoolThread>> PoolPrivate::requestStop(StopMode mode, StopCause cause)
+PoolPrivate::StopRequest PoolPrivate::requestStop(StopMode mode, StopCause cause)
 {
-    std::vector<std::shared_ptr<PoolThread>> asked;
-    bool childAlive = false;
-    bool stoppedNow = false;
+    StopRequest request;
+    bool drainerNeeded = true;
     {
         std::lock_guard lock(m_threadsMutex);
+        request.epoch = m_epoch;
         m_stopCause.store(cause, std::memory_order_relaxed); // relaxed: see m_stopCause
         // seq_cst: see submit().
-        stoppedNow = !m_stopped.exchange(true, std::memory_order_seq_cst);
+        request.stoppedNow = !m_stopped.exchange(true, std::memory_order_seq_cst);
+        m_shutdown.store(true, std::memory_order_relaxed); // relaxed: a status flag
         // Children are told first: one that finishes its job while the rest of this runs
         // (and someone who saw isShutdown() may already have let it finish) starts no
         // other. Under the lock, so a child is either listed here or never spawned.
         for (const auto &thread : m_threads) {
             thread->requestStop(mode);
-            childAlive = childAlive || (thread->isWorker() && !thread->isFinished());
+            if (thread->drains())
+                drainerNeeded = false;
         }
         // relaxed: under m_threadsMutex, which spawnWorker() takes.
         m_workers.store(0, std::memory_order_relaxed);
-        asked = m_threads;
+        request.threads = m_threads;
     }
     // A graceful stop runs every job accepted before it; one accepted just as the stop came
     // may have found no child and been refused one (spawnWorker() saw the stop): start a
     // child that drains the queue. The claims of all accepted jobs are visible here (the
-    // seq_cst handshake of submit()).
-    if (mode == StopMode::Drain && stoppedNow && !childAlive && unstartedJobs() > 0) {
+    // seq_cst handshake of submit()). shutdown() checks again once the children ended.
+    if (mode == StopMode::Drain && request.stoppedNow && drainerNeeded && unstartedJobs() > 0) {
         if (auto drainer = spawnDrainer())
-            asked.push_back(std::move(drainer));
+            request.threads.push_back(std::move(drainer));
     }
     wakeAllSleepers();
-    m_shutdown.store(true, std::memory_order_relaxed); // relaxed: a status flag
+    // What follows is for this stop only: a clear() that came meanwhile has made the pool
+    // run again, and its new jobs, timers and bound are not this stop's to end.
+    if (!sameEpoch(request.epoch))
+        return request;
     if (mode == StopMode::Now)
         cancelJobsStoppedBySoonShutdown();
     cancelTimers(); // no timer fires into a stopped pool
-    m_delivery.openBounds();
-    return asked;
+    {
+        // Under the lock: a clear() closes the bound again after it moved the epoch on.
+        std::lock_guard lock(m_threadsMutex);
+        if (m_epoch == request.epoch)
+            m_delivery.openBounds();
+    }
+    return request;
+}
+
+bool PoolPrivate::sameEpoch(std::uint64_t epoch) const
+{
+    std::lock_guard lock(m_threadsMutex);
+    return m_epoch == epoch;
+}
+
+bool PoolPrivate::joinAll(const std::vector<std::shared_ptr<PoolThread>> &threads,
+                          QDeadlineTimer deadline)
+{
+    for (const auto &thread : threads) {
+        // Not the calling thread (it ends when its job returns), nor one that is itself
+        // waiting for the others (two jobs calling shutdown() must not wait for each other).
+        if (thread->isCurrent() || thread->isWaitingForOthers())
+            continue;
+        if (!thread->join(deadline))
+            return false;
+    }
+    return true;
 }
 
 bool PoolPrivate::shutdown(QDeadlineTimer deadline, bool soon, StopCause cause)
 {
-    const auto threads = requestStop(soon ? StopMode::Now : StopMode::Drain, cause);
-    m_scheduler.stop(); // its thread ends too: no thread of the pool runs after shutdown
-    for (const auto &thread : threads) {
-        if (thread->isCurrent())
-            continue; // called from a job: this thread ends when the job returns
-        if (!thread->join(deadline))
+    // Called on one of the pool's own threads: say so, so that another such thread waiting
+    // for the others does not wait for this one.
+    JoinableThread *self = onOwnThread() ? JoinableThread::current() : nullptr;
+    struct Mark
+    {
+        JoinableThread *thread;
+        ~Mark()
+        {
+            if (thread)
+                thread->setWaitingForOthers(false);
+        }
+    } mark{self};
+    if (self)
+        self->setWaitingForOthers(true);
+
+    const StopRequest request = requestStop(soon ? StopMode::Now : StopMode::Drain, cause);
+    if (sameEpoch(request.epoch))
+        m_scheduler.stop(); // its thread ends too: no thread of the pool runs after shutdown
+    if (!joinAll(request.threads, deadline))
+        return false;
+    // The children ended; a job accepted as this stop came may still wait (it found no
+    // child that drains: one refused by the stop, one stopping for an earlier
+    // shutdownChildren()). A graceful stop of a running pool runs it, unless a clear() made
+    // the pool run again meanwhile. (Jobs an earlier stop left listed stay listed.)
+    while (!soon && request.stoppedNow && sameEpoch(request.epoch) && unstartedJobs() > 0) {
+        auto drainer = spawnDrainer();
+        if (!drainer || !joinAll({drainer}, deadline))
             return false;
     }
     return m_delivery.stopCallbackThreads(deadline);
 }
 
+bool PoolPrivate::hasLiveThreads() const
+{
+    std::lock_guard lock(m_threadsMutex);
+    return std::any_of(m_threads.begin(), m_threads.end(),
+                       [](const auto &thread) { return !thread->isFinished(); });
+}
+
 void PoolPrivate::clear()
 {
     cancelAll();
-    m_delivery.clear();
+    m_delivery.clearQueues(); // the entries' destructors may be user code: no lock held
     {
         std::lock_guard lock(m_threadsMutex); // ordered with spawnWorker() and requestStop()
+        ++m_epoch;
         m_stopped.store(false, std::memory_order_seq_cst); // seq_cst: see submit()
         m_shutdown.store(false, std::memory_order_relaxed); // relaxed: a status flag
         // relaxed: see m_stopCause.
         m_stopCause.store(StopCause::None, std::memory_order_relaxed);
+        m_delivery.closeBounds(); // after a stop's openBounds(), which checks the epoch
     }
     // Children still draining for an earlier graceful stop leave now (see shouldExit()); one
     // asleep waiting for a job that another child took is woken to see it.

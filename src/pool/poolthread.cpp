@@ -80,10 +80,6 @@ void WorkerThread::requestStop(StopMode mode) noexcept
     int current = m_stop.load(std::memory_order_seq_cst);
     while (current < int(mode)
            && !m_stop.compare_exchange_weak(current, int(mode), std::memory_order_seq_cst)) { }
-    // Counted once, when it leaves Run, until it leaves work(). relaxed: the wake-up that
-    // follows a stop request (a semaphore release) publishes it to the woken.
-    if (current == int(StopMode::Run) && mode != StopMode::Run)
-        d.m_stoppingWorkers.fetch_add(1, std::memory_order_relaxed);
 }
 
 bool WorkerThread::shouldExit(StopMode mode) const
@@ -141,26 +137,19 @@ void WorkerThread::work()
             // Only now, before sleeping, do our retirements reach the block headers, which
             // every submit reads: a worker that keeps finding work never writes them.
             retire.flush();
-            d.registerSleeper();
+            d.m_sleepers.add(m_sleeper);
             record = queue.pop(); // a submit may have missed the registration: look again
             mode = StopMode(m_stop.load(std::memory_order_seq_cst)); // seq_cst: see above
             bool woken = false;
             if (!record && !shouldExit(mode)) {
-                d.sleep();
+                Sleepers::sleep(m_sleeper);
                 woken = true;
             } else {
-                woken = d.unregisterSleeper(); // true: a waker claimed us first
+                woken = d.m_sleepers.remove(m_sleeper); // true: a waker claimed us first
             }
             if (woken) {
                 setBusy(true); // before leaving the waking count: never counted as neither
                 d.wokeUp();
-                // Wake-ups are not addressed: a running child may have taken the one a stop
-                // meant for a child told to stop, which then sleeps on. A running child that
-                // wakes while a child is stopping passes the wake-ups on. relaxed: ordered by
-                // the semaphore acquire that woke us (see requestStop()).
-                if (mode == StopMode::Run
-                    && d.m_stoppingWorkers.load(std::memory_order_relaxed) > 0)
-                    d.wakeAllSleepers();
             }
             if (!record)
                 continue;
@@ -170,10 +159,8 @@ void WorkerThread::work()
             runJob(d, record, retire, m_progress, m_lanes);
         }
     }
+    queue.surrender(); // a ticket held for want of memory is not lost with this thread
     setBusy(false);
-    // relaxed: see requestStop().
-    if (StopMode(m_stop.load(std::memory_order_relaxed)) != StopMode::Run)
-        d.m_stoppingWorkers.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void MapThread::work()

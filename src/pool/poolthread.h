@@ -6,6 +6,7 @@
 
 #include "delivery/joinablethread.h"
 #include "delivery/threadlanes.h"
+#include "pool/sleepers.h"
 
 #include <atomic>
 #include <cstdint>
@@ -54,6 +55,8 @@ public:
     virtual bool isWorker() const noexcept { return false; }
     //! Asks the thread to stop as `mode` says; it ends on its own.
     virtual void requestStop(StopMode mode) noexcept = 0;
+    //! A child asked to drain the queue before it ends, not ended yet.
+    virtual bool drains() const noexcept { return false; }
 
     JobProgress &progress() noexcept { return m_progress; }
     ThreadLanes &lanes() noexcept { return m_lanes; }
@@ -70,10 +73,19 @@ protected:
 class WorkerThread final : public PoolThread
 {
 public:
-    using PoolThread::PoolThread;
+    //! `sleeper`: where it sleeps when there is no work (the pool's, outlives the thread).
+    WorkerThread(PoolPrivate &pool, const QString &name, Sleeper &sleeper)
+        : PoolThread(pool, name), m_sleeper(sleeper)
+    { }
+    Sleeper &sleeper() noexcept { return m_sleeper; }
 
     void requestStop(StopMode mode) noexcept override;
     bool isWorker() const noexcept override { return true; }
+    bool drains() const noexcept override
+    {
+        // relaxed: a hint for starting a drainer; shutdown() checks again after the join.
+        return StopMode(m_stop.load(std::memory_order_relaxed)) == StopMode::Drain && !isFinished();
+    }
     //! Not asked to stop: one of the children the spawn rule counts.
     bool isRunning() const noexcept
     {
@@ -86,6 +98,7 @@ private:
     bool shouldExit(StopMode mode) const;
 
     std::atomic<int> m_stop{int(StopMode::Run)};
+    Sleeper &m_sleeper;
 };
 
 class MapThread final : public PoolThread

@@ -84,7 +84,13 @@ void Scheduler::waitLoop(const std::atomic<bool> &quit)
 {
     // acquire: pairs with SchedulerThread::requestQuit(); the loop ends once it is set.
     while (!quit.load(std::memory_order_acquire)) {
-        const std::int64_t next = processDue();
+        std::int64_t next;
+        try {
+            next = processDue(quit);
+        } catch (const std::bad_alloc &) {
+            // No memory for this pass's bookkeeping: nothing was lost, look again soon.
+            next = saturatingAdd(nowNs(), 1'000'000);
+        }
         const auto key = m_changed.prepareWait();
         bool changed;
         {
@@ -119,6 +125,10 @@ TimerId Scheduler::add(std::int64_t firstNs, List list, std::shared_ptr<TimerSta
         } else {
             slot = std::uint32_t(m_slots.size());
             m_slots.emplace_back();
+            // So that freeing a slot (in a run's noexcept end) never allocates; as the slots
+            // grow, geometrically.
+            if (m_freeSlots.capacity() < m_slots.size())
+                m_freeSlots.reserve(m_slots.capacity());
         }
         Slot &s = m_slots[slot];
         id = makeId(slot, s.generation);
@@ -234,10 +244,13 @@ QList<TimerId> Scheduler::scheduled() const { return listed(List::Scheduled); }
 
 void Scheduler::stop()
 {
+    // Outside m_lifecycle: the timers' closures, destroyed with their states, are user code.
+    cancelAll();
     std::unique_ptr<SchedulerThread> thread;
+    std::unique_ptr<SchedulerThread> earlierSelfStopped;
     {
         std::lock_guard life(m_lifecycle);
-        cancelAll();
+        cancelAll(); // timers an add() slipped in meanwhile (their states go with `thread`)
         thread = std::move(m_thread);
         std::lock_guard lock(m_mutex);
         m_heap.clear();
@@ -251,21 +264,31 @@ void Scheduler::stop()
     m_changed.notifyAll();
     if (thread->isCurrent()) {
         // Stopped from its own loop (a timer's closure destroyed there stopped the pool):
-        // it ends when the loop looks again; the destructor joins it.
-        std::lock_guard life(m_lifecycle);
-        m_selfStopped = std::move(thread);
+        // it ends when the loop looks again; the destructor (or the next such stop) joins
+        // it. One stopped this way earlier is joined here, with no lock held.
+        {
+            std::lock_guard life(m_lifecycle);
+            earlierSelfStopped = std::exchange(m_selfStopped, std::move(thread));
+        }
+        if (earlierSelfStopped)
+            earlierSelfStopped->join(QDeadlineTimer(QDeadlineTimer::Forever));
         return;
     }
     // No lock held: an add() meanwhile starts a thread of its own.
     thread->join(QDeadlineTimer(QDeadlineTimer::Forever));
 }
 
-std::int64_t Scheduler::processDue()
+std::int64_t Scheduler::processDue(const std::atomic<bool> &quit)
 {
     std::vector<std::shared_ptr<TimerState>> due;
     std::int64_t next;
     {
         std::lock_guard lock(m_mutex);
+        // A thread told to quit leaves the heap to the thread an add() may have started:
+        // it must not take its timers or reset what that thread was woken for. acquire: as
+        // in waitLoop().
+        if (quit.load(std::memory_order_acquire))
+            return kNever;
         m_changedSinceLook = false;
         const std::int64_t now = nowNs();
         while (!m_heap.empty() && m_heap.front().due <= now) {

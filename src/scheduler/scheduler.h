@@ -89,8 +89,9 @@ private:
         bool handedOver = false; // its run is in the pool: no longer listed
     };
 
-    // On the scheduler thread: fires what is due; returns the next deadline (kNever: none).
-    std::int64_t processDue();
+    // On the scheduler thread: fires what is due; returns the next deadline (kNever: none,
+    // or `quit` is raised).
+    std::int64_t processDue(const std::atomic<bool> &quit);
     //! The thread's loop, until `quit` is raised.
     void waitLoop(const std::atomic<bool> &quit);
     QList<TimerId> listed(List list) const;

@@ -362,6 +362,7 @@ void tst_Semaphore::tryAcquireForWithAHugeTimeoutWaits_data()
     QTest::newRow("hours::max") << 2;
     QTest::newRow("years(300)") << 3;
     QTest::newRow("duration<double> infinity") << 4;
+    QTest::newRow("1e10 sevenths of a second") << 5;
 }
 
 void tst_Semaphore::tryAcquireForWithAHugeTimeoutWaits()
@@ -401,9 +402,13 @@ bool tst_Semaphore::waitWithHugeTimeout(Semaphore &semaphore, int kind)
     case 3:
         acquired = semaphore.tryAcquireFor(std::chrono::years(300));
         break;
-    default:
+    case 4:
         acquired = semaphore.tryAcquireFor(
                 std::chrono::duration<double>(std::numeric_limits<double>::infinity()));
+        break;
+    default: // 45 years, but 1e10 * 1e9 overflows on the way (a cast multiplies first)
+        acquired = semaphore.tryAcquireFor(
+                std::chrono::duration<std::int64_t, std::ratio<1, 7>>(10'000'000'000));
         break;
     }
     return acquired;

@@ -139,6 +139,7 @@ private slots:
     void everyItemCountsAsOneJob();
     void explicitDoneTrueFillsTheQueueOfAPoolThatDiscards_data() { addDirectColumn(); }
     void explicitDoneTrueFillsTheQueueOfAPoolThatDiscards();
+    void waitIdleWaitsForAJobAMapItemSubmitted();
 };
 
 void tst_Map::runsFunctionOncePerItem()
@@ -791,6 +792,19 @@ void tst_Map::explicitDoneTrueFillsTheQueueOfAPoolThatDiscards()
     pool.map([](int v) { return v; }, iotaVector(10), PoolDone, direct); // the pool's choice
     QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
     QCOMPARE(sorted(takeValues(pool)), QList<int>({0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+}
+
+void tst_Map::waitIdleWaitsForAJobAMapItemSubmitted()
+{
+    // The item submits a job and its thread ends: the pool is not idle until that job ran.
+    for (int round = 0; round < 300; ++round) {
+        std::atomic<int> ran{0};
+        Pool pool({.maxChildren = 2});
+        pool.map([&](int) { pool.submitDone([&ran] { ran.fetch_add(1); }, false); }, iotaVector(1),
+                 false, true);
+        QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+        QCOMPARE(ran.load(), 1);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Map)

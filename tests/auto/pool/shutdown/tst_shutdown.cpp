@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <numeric>
@@ -107,6 +108,11 @@ private slots:
     void shutdownFromTheDoneCallbackDoesNotWaitForItself();
     void shutdownFromTheFailedCallbackDoesNotWaitForItself();
     void jobAcceptedAsAGracefulShutdownBeginsStillRuns();
+    void twoJobsCallingShutdownDoNotWaitForEachOther();
+    void doneAndFailedCallbacksCallingShutdownDoNotWaitForEachOther();
+    void jobAcceptedWhileAStoppingChildLingersRunsAtAGracefulShutdown();
+    void destructorWaitsForChildrenAJobStartedDuringIt();
+    void runningChildrenDoNotKeepWakingEachOtherWhileAChildStops();
     void stoppedMessageNamesTheCall_data();
     void stoppedMessageNamesTheCall();
 };
@@ -759,6 +765,125 @@ void tst_Shutdown::jobAcceptedAsAGracefulShutdownBeginsStillRuns()
         QVERIFY(pool.shutdown(waitDeadline()));
         QCOMPARE(ran.load(), accepted ? 1 : 0);
     }
+}
+
+void tst_Shutdown::twoJobsCallingShutdownDoNotWaitForEachOther()
+{
+    std::atomic<int> entered{0};
+    std::atomic<int> returned{0};
+    Pool pool({.maxChildren = 2});
+    auto job = [&] {
+        entered.fetch_add(1);
+        while (entered.load() < 2) // both are running before either shuts down
+            std::this_thread::yield();
+        if (pool.shutdown(waitDeadline()))
+            returned.fetch_add(1);
+    };
+    TestSupport::Watchdog watchdog("two jobs calling shutdown()");
+    pool.submitDone(job, false);
+    pool.submitDone(job, false);
+    QVERIFY(QTest::qWaitFor([&] { return returned.load() == 2; }, kWaitMs));
+    QVERIFY(pool.shutdown(waitDeadline()));
+}
+
+void tst_Shutdown::doneAndFailedCallbacksCallingShutdownDoNotWaitForEachOther()
+{
+    std::atomic<int> entered{0};
+    std::atomic<int> returned{0};
+    Pool *self = nullptr;
+    auto stopFromCallback = [&] {
+        entered.fetch_add(1);
+        while (entered.load() < 2)
+            std::this_thread::yield();
+        if (self->shutdown(waitDeadline()))
+            returned.fetch_add(1);
+    };
+    Pool pool({.maxChildren = 2,
+               .doneCallback = [&](const FastThreadPool::Result &) { stopFromCallback(); },
+               .failedCallback = [&](const FastThreadPool::Failure &) { stopFromCallback(); }});
+    self = &pool;
+    TestSupport::Watchdog watchdog("the done and the failed callback calling shutdown()");
+    pool.submit(TestSupport::identity, 1);
+    pool.submit(TestSupport::failWith, 2);
+    QVERIFY(QTest::qWaitFor([&] { return returned.load() == 2; }, kWaitMs));
+}
+
+void tst_Shutdown::jobAcceptedWhileAStoppingChildLingersRunsAtAGracefulShutdown()
+{
+    // A child told to stop now (shutdownChildren()) is still running a long job after a
+    // clear(); a job accepted just as a graceful shutdown comes must still run: the
+    // lingering child does not drain the queue for it.
+    for (int round = 0; round < 100; ++round) {
+        Gate gate;
+        std::atomic<int> ran{0};
+        Pool pool({.maxChildren = 2});
+        GateOpener opener(gate);
+        pool.submitDone(gate.job(), false);
+        QVERIFY(gate.waitEntered());
+        pool.shutdownChildren();
+        pool.clear();
+        std::atomic<bool> go{false};
+        bool accepted = true;
+        std::thread submitter([&] {
+            while (!go.load()) { }
+            try {
+                pool.submitDone([&ran] { ran.fetch_add(1); }, false);
+            } catch (const PoolStopped &) {
+                accepted = false;
+            }
+        });
+        OpenOnShutdown open(pool, gate);
+        go = true;
+        QVERIFY(pool.shutdown(waitDeadline()));
+        submitter.join();
+        open.join();
+        QCOMPARE(ran.load(), accepted ? 1 : 0);
+    }
+}
+
+void tst_Shutdown::destructorWaitsForChildrenAJobStartedDuringIt()
+{
+    // A job restarts the pool while the destructor shuts it down (clear() and a submit):
+    // the destructor stops and waits again, so no thread of the pool outlives it.
+    std::atomic<int> lateRuns{0};
+    {
+        auto pool = std::make_unique<Pool>(PoolOptions{.maxChildren = 1});
+        Pool *raw = pool.get();
+        pool->submitDone(
+                [raw, &lateRuns] {
+                    while (!raw->isShutdown())
+                        std::this_thread::yield();
+                    raw->clear();
+                    raw->submitDone([&lateRuns] { lateRuns.fetch_add(1); }, false);
+                },
+                false);
+        TestSupport::Watchdog watchdog("~Pool() with a job restarting the pool");
+        pool.reset();
+    }
+    QCOMPARE(lateRuns.load(), 1);
+}
+
+void tst_Shutdown::runningChildrenDoNotKeepWakingEachOtherWhileAChildStops()
+{
+    // Child A, told to stop now, runs a long job; children started after clear() sleep.
+    // A submit wakes one of them: it must not start a chain of wake-ups between running
+    // children that lasts as long as A's job (it would burn a core).
+    Gate gate;
+    Pool pool({.maxChildren = 3});
+    GateOpener opener(gate);
+    pool.submitDone(gate.job(), false);
+    QVERIFY(gate.waitEntered());
+    pool.shutdownChildren();
+    pool.clear();
+    std::atomic<int> ran{0};
+    for (int i = 0; i < 4; ++i) {
+        pool.submitDone([&ran] { ran.fetch_add(1); }, false);
+        QVERIFY(QTest::qWaitFor([&] { return ran.load() == i + 1; }, kWaitMs));
+    }
+    const std::clock_t cpuBefore = std::clock();
+    QTest::qWait(300); // the window in which a chain of wake-ups would show
+    const double cpuMs = 1000.0 * double(std::clock() - cpuBefore) / CLOCKS_PER_SEC;
+    QVERIFY2(cpuMs < 100.0, qPrintable(QStringLiteral("%1 ms CPU in 300 ms").arg(cpuMs)));
 }
 
 void tst_Shutdown::stoppedMessageNamesTheCall_data()
