@@ -242,8 +242,8 @@ FunctionText functionSource(QJSEngine *engine, const QJSValue &function, const c
     }
     if (candidates.size() > 1) {
         candidates.removeIf([&](const FunctionText &candidate) {
-            const QJSValue compiled = engine->evaluate(QLatin1Char('(') + candidate.text
-                                                       + QLatin1String("\n)"));
+            const QJSValue compiled
+                    = engine->evaluate(QLatin1Char('(') + candidate.text + QLatin1String("\n)"));
             return !compiled.isCallable()
                     || compiled.property(QStringLiteral("length")).toInt() != arity;
         });

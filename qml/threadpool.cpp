@@ -261,8 +261,7 @@ void ThreadPool::throwError(const QString &message, bool rangeError) const
         qWarning("%s", qPrintable(message));
 }
 
-ThreadPool::Function ThreadPool::resolve(const char *method, const QJSValue &fn,
-                                         int fnArgument)
+ThreadPool::Function ThreadPool::resolve(const char *method, const QJSValue &fn, int fnArgument)
 {
     Function function;
     if (fn.isString()) {
@@ -274,8 +273,8 @@ ThreadPool::Function ThreadPool::resolve(const char *method, const QJSValue &fn,
         function.js.byName = detail::isFunctionName(text);
         function.js.fileName = QStringLiteral("ThreadPool job");
     } else if (fn.isCallable()) {
-        detail::FunctionText found = detail::functionSource(qjsEngine(this), fn, method,
-                                                            fnArgument);
+        detail::FunctionText found
+                = detail::functionSource(qjsEngine(this), fn, method, fnArgument);
         if (!found.error.isEmpty()) {
             function.error = std::move(found.error);
             return function;
@@ -475,7 +474,8 @@ QJSValue ThreadPool::map(const QJSValue &fn, const QJSValue &items)
     const quint32 length = items.property(QStringLiteral("length")).toUInt();
     ids.reserve(length);
     for (quint32 i = 0; i < length; ++i) {
-        const double id = enqueue(Kind::Job, "map", prepare(function, QJSValueList{items.property(i)}));
+        const double id
+                = enqueue(Kind::Job, "map", prepare(function, QJSValueList{items.property(i)}));
         if (id == 0)
             break; // the pool refused: the error is thrown already
         ids.append(id);

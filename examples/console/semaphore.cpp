@@ -16,8 +16,8 @@ int main()
         workers.emplace_back([&] {
             std::lock_guard guard(connections); // acquire now, release at scope end
             const int now = ++inUse;
-            for (int seen = mostAtOnce; now > seen && !mostAtOnce.compare_exchange_weak(seen, now);) {
-            }
+            for (int seen = mostAtOnce;
+                 now > seen && !mostAtOnce.compare_exchange_weak(seen, now);) { }
             --inUse;
         });
     }

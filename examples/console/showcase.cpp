@@ -17,7 +17,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-template <class F>
+template<class F>
 double millis(F &&work)
 {
     QElapsedTimer timer;
@@ -43,7 +43,8 @@ void orderOfTheDeque()
     pool.submitFirst(record, QChar('D'));
     gate.release();
     pool.waitIdle();
-    std::printf("  submit A, submit B, submitFirst C, submitFirst D ran as: %s\n", qPrintable(order));
+    std::printf("  submit A, submit B, submitFirst C, submitFirst D ran as: %s\n",
+                qPrintable(order));
 }
 
 void generatorsAndFailures()

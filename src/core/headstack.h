@@ -53,6 +53,8 @@ private:
     static constexpr std::uint64_t kPointerMask = 0x0000'FFFF'FFFF'FFC0ull;
     static JobRecord *pointer(std::uint64_t word) noexcept
     {
+        // The tagged word holds the pointer's bits: the cast is the point.
+        // NOLINTNEXTLINE(performance-no-int-to-ptr)
         return reinterpret_cast<JobRecord *>(word & kPointerMask);
     }
     static std::uint64_t tagOf(std::uint64_t word) noexcept

@@ -40,6 +40,8 @@ struct alignas(16384) JobBlock
     JobRecord &slot(std::uint64_t id) noexcept { return records[(id % kSlots) - 1]; }
     static JobBlock *of(const JobRecord *record) noexcept
     {
+        // Blocks are aligned to their size: masking a record's address finds its block.
+        // NOLINTNEXTLINE(performance-no-int-to-ptr)
         return reinterpret_cast<JobBlock *>(reinterpret_cast<std::uintptr_t>(record)
                                             & ~std::uintptr_t(alignof(JobBlock) - 1));
     }

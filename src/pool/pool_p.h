@@ -51,7 +51,7 @@ enum class StopCause : int { None, Shutdown, ShutdownChildren, ShutdownAll, Appl
 class PoolPrivate
 {
 public:
-    PoolPrivate(Pool &pool, PoolOptions options);
+    PoolPrivate(Pool &pool, PoolOptions opts);
     ~PoolPrivate();
 
     // Submitting.
@@ -65,7 +65,7 @@ public:
             throwStopped(caller);
     }
     [[noreturn]] void throwStopped(const char *caller) const;
-    void startMapThreads(int count, MapBody body);
+    void startMapThreads(int count, const MapBody &body);
     //! The most threads a direct map starts: maxChildren, and at most four per core.
     int directMapThreads() const noexcept;
 

@@ -253,7 +253,7 @@ int PoolPrivate::directMapThreads() const noexcept
     return std::min(maxChildren, 4 * std::max(1, QThread::idealThreadCount()));
 }
 
-void PoolPrivate::startMapThreads(int count, MapBody body)
+void PoolPrivate::startMapThreads(int count, const MapBody &body)
 {
     // Made before any starts (an allocation failure leaves nothing running); a thread that
     // cannot be started is dropped; if none starts, nothing of the map ran.

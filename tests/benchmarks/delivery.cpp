@@ -74,21 +74,21 @@ using namespace std::chrono_literals;
 
 constexpr auto kProbeInterval = 10ms;
 constexpr auto kFeedSlice = 500us; // longest the main thread submits before the loop runs
-constexpr auto kWatchdog = 120s;   // a run that takes longer is a failure, not a figure
+constexpr auto kWatchdog = 120s; // a run that takes longer is a failure, not a figure
 
 // The goals.
-constexpr double kGoalVsWatcher = 10;  // ours >= 10x faster than a watcher per job
-constexpr double kGoalVsInvoke = 3;    // ours >= 3x faster than invokeMethod per result
+constexpr double kGoalVsWatcher = 10; // ours >= 10x faster than a watcher per job
+constexpr double kGoalVsInvoke = 3; // ours >= 3x faster than invokeMethod per result
 constexpr double kGoalProbeP99Ms = 16; // the probe's p99 lateness, ours
 
 // What one run of one peer measured.
 struct Outcome
 {
     double nsPerResult;
-    double submitNs;            // of nsPerResult: the main thread submitting (per job)
-    double mainCpuNs;           // CPU time of the main thread, per result
-    double cpuNs;               // CPU time of the whole process, per result
-    double preemptedPerS;       // involuntary context switches of the main thread, per second
+    double submitNs; // of nsPerResult: the main thread submitting (per job)
+    double mainCpuNs; // CPU time of the main thread, per result
+    double cpuNs; // CPU time of the whole process, per result
+    double preemptedPerS; // involuntary context switches of the main thread, per second
     std::vector<double> lateMs; // one per probe tick
 };
 
@@ -114,10 +114,7 @@ long mainPreemptions()
     return usage.ru_nivcsw;
 }
 
-double ms(Clock::duration d)
-{
-    return std::chrono::duration<double, std::milli>(d).count();
-}
+double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 // One run: `submit(i)` starts job i (which returns i) from the main thread; the peer's
 // delivery calls received(value) in the main thread. run() returns once all `n` values
@@ -140,7 +137,7 @@ public:
         }
     }
 
-    template <class Submit>
+    template<class Submit>
     Outcome run(const std::string &peer, Submit &&submit,
                 const std::function<std::string()> &state = {})
     {
@@ -202,9 +199,8 @@ public:
         if (timedOut) {
             std::ostringstream out;
             out << peer << ": only " << m_count << " of " << m_n << " results arrived in "
-                << std::chrono::duration_cast<std::chrono::seconds>(kWatchdog).count()
-                << " s (" << next << " jobs submitted, " << outcome.lateMs.size()
-                << " probe ticks)";
+                << std::chrono::duration_cast<std::chrono::seconds>(kWatchdog).count() << " s ("
+                << next << " jobs submitted, " << outcome.lateMs.size() << " probe ticks)";
             if (state)
                 out << "; " << state();
             fail(out.str());
@@ -216,10 +212,10 @@ public:
         // The tick due and not yet served when the last result arrived is late too.
         if (m_end - lastTick > kProbeInterval)
             outcome.lateMs.push_back(ms(m_end - lastTick - kProbeInterval));
-        outcome.nsPerResult = std::chrono::duration<double, std::nano>(m_end - start).count()
-                / double(m_n);
-        outcome.submitNs = std::chrono::duration<double, std::nano>(submitting).count()
-                / double(m_n);
+        outcome.nsPerResult
+                = std::chrono::duration<double, std::nano>(m_end - start).count() / double(m_n);
+        outcome.submitNs
+                = std::chrono::duration<double, std::nano>(submitting).count() / double(m_n);
         return outcome;
     }
 
@@ -376,7 +372,7 @@ Outcome thenPerJob(int n)
 struct Sizes
 {
     int many; // ours and invokeMethod
-    int few;  // a future per job
+    int few; // a future per job
 };
 
 std::string count(int n)
@@ -418,10 +414,7 @@ Speedup speedup(const std::string &ours, const std::string &theirs)
     return {percentile(ratios, 0.5), percentile(ratios, 0.25), percentile(ratios, 0.75)};
 }
 
-const char *verdict(bool met)
-{
-    return met ? "met" : "NOT MET";
-}
+const char *verdict(bool met) { return met ? "met" : "NOT MET"; }
 
 void printGoals(Sizes sizes)
 {
@@ -443,8 +436,8 @@ void printGoals(Sizes sizes)
         } goals[] = {{kWatcher, kGoalVsWatcher}, {kInvoke, kGoalVsInvoke}, {thenPeer, 0}};
         for (const auto &g : goals) {
             const Speedup s = speedup(ours, g.peer);
-            std::printf("  %-38s vs %-38s %7.2fx faster (%.2f..%.2f)", ours.c_str(),
-                        g.peer.c_str(), s.median, s.low, s.high);
+            std::printf("  %-38s vs %-38s %7.2fx faster (%.2f..%.2f)", ours.c_str(), g.peer.c_str(),
+                        s.median, s.low, s.high);
             if (g.goal > 0)
                 std::printf("   goal >= %gx: %s\n", g.goal, verdict(s.median >= g.goal));
             else
@@ -473,11 +466,10 @@ void printGoals(Sizes sizes)
         if (late.empty())
             late.push_back(0);
         const double p99 = percentile(late, 0.99);
-        std::printf("  %-40s %6zu %7.3f %7.3f %7.3f %10.0f %8.0f %9.0f %9.0f %10.0f",
-                    peer.c_str(), ticks, percentile(late, 0.5), p99,
-                    *std::max_element(late.begin(), late.end()), percentile(ns, 0.5),
-                    percentile(submitNs, 0.5), percentile(mainCpu, 0.5), percentile(cpu, 0.5),
-                    percentile(preempted, 0.5));
+        std::printf("  %-40s %6zu %7.3f %7.3f %7.3f %10.0f %8.0f %9.0f %9.0f %10.0f", peer.c_str(),
+                    ticks, percentile(late, 0.5), p99, *std::max_element(late.begin(), late.end()),
+                    percentile(ns, 0.5), percentile(submitNs, 0.5), percentile(mainCpu, 0.5),
+                    percentile(cpu, 0.5), percentile(preempted, 0.5));
         if (peer == kOursEach || peer == kOursBatched)
             std::printf("   goal p99 <= %g ms: %s", kGoalProbeP99Ms,
                         verdict(p99 <= kGoalProbeP99Ms));
@@ -493,9 +485,10 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.addOption({"qt-run-then", "The continuation peer as QtConcurrent::run().then(receiver) "
-                                     "(crashes on Qt 6.4, see delivery.cpp) instead of a QPromise "
-                                     "job with .then(receiver) attached first."});
+    parser.addOption({"qt-run-then",
+                      "The continuation peer as QtConcurrent::run().then(receiver) "
+                      "(crashes on Qt 6.4, see delivery.cpp) instead of a QPromise "
+                      "job with .then(receiver) attached first."});
     const Bench::Options options = Bench::parseOptions(
             parser, app,
             "Results delivered to the main thread: FastThreadPool's signals against "
@@ -505,8 +498,8 @@ int main(int argc, char **argv)
     if (parser.isSet("qt-run-then"))
         Bench::thenPeer = Bench::kThenRun;
 
-    const Bench::Sizes sizes = options.quick ? Bench::Sizes{100'000, 10'000}
-                                             : Bench::Sizes{1'000'000, 100'000};
+    const Bench::Sizes sizes
+            = options.quick ? Bench::Sizes{100'000, 10'000} : Bench::Sizes{1'000'000, 100'000};
     std::printf("FastThreadPool delivery benchmark: %d cores, %d rounds%s\n",
                 QThread::idealThreadCount(), options.rounds, options.quick ? " (quick)" : "");
 

@@ -20,8 +20,9 @@ Options parseOptions(QCommandLineParser &parser, const QCoreApplication &app,
     parser.setApplicationDescription(description);
     parser.addHelpOption();
     parser.addOption({"quick", "Smoke run: 2 rounds, small sizes."});
-    parser.addOption({"rounds", QStringLiteral("Rounds per workload (default %1).").arg(defaultRounds),
-                      "N", QString::number(defaultRounds)});
+    parser.addOption({"rounds",
+                      QStringLiteral("Rounds per workload (default %1).").arg(defaultRounds), "N",
+                      QString::number(defaultRounds)});
     parser.addOption({"json", "Write the summary as JSON to FILE.", "FILE"});
     parser.addOption({"filter", "Only workloads whose name contains TEXT.", "TEXT"});
     parser.process(app);
@@ -94,8 +95,7 @@ double percentile(std::vector<double> values, double p)
 void spinFor(std::chrono::nanoseconds duration)
 {
     const auto until = std::chrono::steady_clock::now() + duration;
-    while (std::chrono::steady_clock::now() < until) {
-    }
+    while (std::chrono::steady_clock::now() < until) { }
 }
 
 void fail(const std::string &message)
@@ -125,15 +125,14 @@ std::vector<Record> run(const std::vector<Workload> &workloads, const Options &o
                 std::vector<double> ratios;
                 for (std::size_t round = 0; round < ours.size(); ++round)
                     ratios.push_back(ratioOf(ours[round], theirs[round]));
-                records.push_back({workload.name, workload.peers[peer].name,
-                                   workload.metrics[m], percentile(ours, 0.5),
-                                   percentile(theirs, 0.5), percentile(ratios, 0.5),
-                                   percentile(ratios, 0.25), percentile(ratios, 0.75),
-                                   workload.higherIsBetter, rounds});
+                records.push_back({workload.name, workload.peers[peer].name, workload.metrics[m],
+                                   percentile(ours, 0.5), percentile(theirs, 0.5),
+                                   percentile(ratios, 0.5), percentile(ratios, 0.25),
+                                   percentile(ratios, 0.75), workload.higherIsBetter, rounds});
             }
             if (workload.peers.size() == 1) {
-                records.push_back({workload.name, "", workload.metrics[m], percentile(ours, 0.5),
-                                   0, 0, 0, 0, workload.higherIsBetter, rounds});
+                records.push_back({workload.name, "", workload.metrics[m], percentile(ours, 0.5), 0,
+                                   0, 0, 0, workload.higherIsBetter, rounds});
             }
         }
     }

@@ -20,10 +20,10 @@ namespace Bench {
 
 struct Options
 {
-    bool quick = false;   // smoke run: few rounds, small sizes
+    bool quick = false; // smoke run: few rounds, small sizes
     int rounds = 15;
-    QString json;         // write the summary here
-    QString filter;       // run only workloads whose name contains this
+    QString json; // write the summary here
+    QString filter; // run only workloads whose name contains this
 };
 
 //! What one run measured: one number per metric of its workload (a plain double converts).
@@ -43,22 +43,22 @@ struct Peer
 
 struct Workload
 {
-    std::string name;                 // e.g. "empty jobs, results discarded (2 workers)"
+    std::string name; // e.g. "empty jobs, results discarded (2 workers)"
     std::vector<std::string> metrics; // one per number a run returns, e.g. {"us median"}
-    bool higherIsBetter;              // for the metrics themselves
-    std::vector<Peer> peers;          // peers[0] is FastThreadPool
-    bool once = false;                // one run instead of one per round (slow, deterministic)
-    std::string skipped{};            // non-empty: not run; this note is printed instead
+    bool higherIsBetter; // for the metrics themselves
+    std::vector<Peer> peers; // peers[0] is FastThreadPool
+    bool once = false; // one run instead of one per round (slow, deterministic)
+    std::string skipped{}; // non-empty: not run; this note is printed instead
 };
 
 struct Record
 {
     std::string workload, peer, metric;
-    double ours, theirs;   // medians of the metric
-    double ratio;          // median over rounds of ours / theirs (see higherIsBetter)
+    double ours, theirs; // medians of the metric
+    double ratio; // median over rounds of ours / theirs (see higherIsBetter)
     double ratioLow, ratioHigh; // spread: 25th and 75th percentile of the per-round ratios
     bool higherIsBetter;
-    int rounds;            // runs per peer behind the figures (1 for a single-shot workload)
+    int rounds; // runs per peer behind the figures (1 for a single-shot workload)
 };
 
 //! Adds the options every benchmark program takes (--quick, --rounds N, --json FILE,
@@ -80,7 +80,7 @@ void spinFor(std::chrono::nanoseconds duration);
 [[noreturn]] void fail(const std::string &message);
 
 //! Keeps the optimiser from deleting a computation.
-template <class T>
+template<class T>
 inline void keep(const T &value)
 {
     asm volatile("" : : "g"(&value) : "memory");

@@ -32,7 +32,7 @@ double processCpuMs()
 
 // Runs `burst` (which returns once its jobs are done, the pool still alive), then sleeps
 // through both windows: the CPU the whole process used in each.
-template <class Burst>
+template<class Burst>
 Values idleCpu(Windows windows, Burst &&burst)
 {
     burst();

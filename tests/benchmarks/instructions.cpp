@@ -55,8 +55,8 @@ Peer perJob(std::string name, QString peer, int jobs1, int jobs2)
 std::vector<Workload> instructionWorkloads(const Options &options)
 {
     const int jobs1 = options.quick ? 2'000 : 50'000;
-    const std::string depth = std::to_string(jobs1 / 1000) + "k.." + std::to_string(jobs1 / 500)
-                              + "k";
+    const std::string depth
+            = std::to_string(jobs1 / 1000) + "k.." + std::to_string(jobs1 / 500) + "k";
     Workload w{"instructions per job, " + depth + " queued (callgrind)",
                {"instructions/job"},
                false,

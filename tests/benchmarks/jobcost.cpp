@@ -23,7 +23,7 @@ namespace {
 constexpr int kWorkers = 2;
 
 // `start(job)` hands a job to the pool, `wait()` waits until the pool is idle.
-template <class Start, class Wait>
+template<class Start, class Wait>
 void gatedRun(int jobs, Start &&start, Wait &&wait)
 {
     std::latch gate(1);
@@ -56,11 +56,13 @@ int main(int argc, char **argv)
     const int jobs = std::atoi(argv[2]);
     if (std::strcmp(argv[1], "ours") == 0) {
         FastThreadPool::Pool pool({.maxChildren = kWorkers, .doneCallback = false});
-        gatedRun(jobs, [&](auto job) { pool.submit(job); }, [&] { pool.waitIdle(); });
+        gatedRun(
+                jobs, [&](auto job) { pool.submit(job); }, [&] { pool.waitIdle(); });
     } else if (std::strcmp(argv[1], "qthreadpool") == 0) {
         QThreadPool pool;
         pool.setMaxThreadCount(kWorkers);
-        gatedRun(jobs, [&](auto job) { pool.start(job); }, [&] { pool.waitForDone(); });
+        gatedRun(
+                jobs, [&](auto job) { pool.start(job); }, [&] { pool.waitForDone(); });
     } else {
         std::fprintf(stderr, "unknown peer %s\n", argv[1]);
         return 2;

@@ -19,7 +19,7 @@ namespace Bench {
 namespace {
 
 // Million jobs per second for `jobs` jobs submitted by `submitAll` and waited for by `wait`.
-template <class Setup>
+template<class Setup>
 double throughput(int jobs, Setup &&setupAndRun)
 {
     QElapsedTimer timer;
@@ -51,17 +51,17 @@ Workload emptyJobsDiscarded(int workers, int jobs)
     return {"empty jobs, results discarded (" + std::to_string(workers) + " workers)",
             {"Mjobs/s"},
             true,
-            emptyJobPeers(workers, jobs,
-                          [jobs](const std::function<void()> &burst) -> Values {
-                              return throughput(jobs, burst);
-                          })};
+            emptyJobPeers(workers, jobs, [jobs](const std::function<void()> &burst) -> Values {
+                return throughput(jobs, burst);
+            })};
 }
 
 Workload emptyJobsKept(int workers, int jobs)
 {
-    Workload w{"empty jobs, results kept + asCompleted (" + std::to_string(workers)
-                       + " workers)",
-               {"Mjobs/s"}, true, {}};
+    Workload w{"empty jobs, results kept + asCompleted (" + std::to_string(workers) + " workers)",
+               {"Mjobs/s"},
+               true,
+               {}};
     w.peers.push_back({"FastThreadPool", [=] {
                            FastThreadPool::Pool pool({.maxChildren = workers});
                            return throughput(jobs, [&] {
@@ -97,8 +97,7 @@ std::vector<Peer> emptyJobPeers(int workers, int jobs, const BurstMeasure &measu
 {
     std::vector<Peer> peers;
     peers.push_back({"FastThreadPool", [=] {
-                         FastThreadPool::Pool pool({.maxChildren = workers,
-                                                    .doneCallback = false});
+                         FastThreadPool::Pool pool({.maxChildren = workers, .doneCallback = false});
                          return measure([&] {
                              for (int i = 0; i < jobs; ++i)
                                  pool.submit([] {});

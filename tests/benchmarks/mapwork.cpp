@@ -49,7 +49,7 @@ struct MapData
 };
 
 // Milliseconds `mapAll` takes to fill the output; cleared before, checked after (untimed).
-template <class MapAll>
+template<class MapAll>
 double timedMap(MapData &data, const std::string &peer, MapAll &&mapAll)
 {
     data.clear();
@@ -69,8 +69,7 @@ Peer poolMap(std::string name, std::shared_ptr<MapData> data, int workers, bool 
                 FastThreadPool::Pool pool({.maxChildren = workers, .doneCallback = false});
                 return timedMap(*data, name, [&] {
                     pool.map([&d = *data](std::size_t i) { d.squareAt(i); },
-                             std::views::iota(std::size_t{0}, data->input.size()), false,
-                             direct);
+                             std::views::iota(std::size_t{0}, data->input.size()), false, direct);
                     pool.waitIdle();
                 });
             }};
@@ -80,7 +79,9 @@ Workload mapSquares(int workers, std::shared_ptr<MapData> data, const std::strin
 {
     Workload w{"map x*x over " + itemsLabel + " items (" + std::to_string(workers)
                        + (workers == 1 ? " worker)" : " workers)"),
-               {"ms"}, false, {}};
+               {"ms"},
+               false,
+               {}};
     w.peers.push_back(poolMap("FastThreadPool map(direct=true)", data, workers, true));
     w.peers.push_back(poolMap("FastThreadPool map(direct=false)", data, workers, false));
     w.peers.push_back({"QtConcurrent::blockingMap", [=] {

@@ -30,7 +30,7 @@ struct Trips
 
 // Round trips through `submit`, which must run the job it is given on a pool thread.
 // One untimed trip first, so that starting a lazily made worker is not a sample.
-template <class Submit>
+template<class Submit>
 Values roundTrips(Trips trips, Submit &&submit)
 {
     FastThreadPool::Semaphore done(0);
@@ -54,8 +54,8 @@ Workload roundTrip(const std::string &name, Trips trips)
     const int workers = 1;
     Workload w{name + " (1 worker)", {"us median", "us p90", "us p99"}, false, {}};
     w.peers.push_back({"FastThreadPool", [=] {
-                           FastThreadPool::Pool pool({.maxChildren = workers,
-                                                      .doneCallback = false});
+                           FastThreadPool::Pool pool(
+                                   {.maxChildren = workers, .doneCallback = false});
                            return roundTrips(trips, [&](const auto &job) { pool.submit(job); });
                        }});
     w.peers.push_back({"QThreadPool", [=] {
@@ -69,9 +69,8 @@ Workload roundTrip(const std::string &name, Trips trips)
                        }});
     w.peers.push_back({"Boost.Asio thread_pool", [=] {
                            boost::asio::thread_pool pool{std::size_t(workers)};
-                           return roundTrips(trips, [&](const auto &job) {
-                               boost::asio::post(pool, job);
-                           });
+                           return roundTrips(
+                                   trips, [&](const auto &job) { boost::asio::post(pool, job); });
                        }});
     w.peers.push_back({"oneTBB task_arena::enqueue", [=] {
                            // No slot reserved for a master: the job runs on a TBB worker.

@@ -19,7 +19,7 @@ namespace Bench {
 
 namespace {
 
-template <class Acquire, class Release>
+template<class Acquire, class Release>
 double uncontended(int rounds, Acquire &&acquire, Release &&release)
 {
     QElapsedTimer timer;
@@ -32,7 +32,7 @@ double uncontended(int rounds, Acquire &&acquire, Release &&release)
 }
 
 // Two threads hand one permit back and forth: ns per hand-over.
-template <class Sem>
+template<class Sem>
 double pingPong(int rounds, Sem &ping, Sem &pong)
 {
     QElapsedTimer timer;
@@ -53,7 +53,7 @@ double pingPong(int rounds, Sem &ping, Sem &pong)
 }
 
 // One producer releases `rounds` permits, one consumer acquires them: ns per item.
-template <class Sem>
+template<class Sem>
 double producerConsumer(int rounds, Sem &items)
 {
     QElapsedTimer timer;
@@ -72,7 +72,7 @@ double producerConsumer(int rounds, Sem &items)
 // `gap`, long enough for any semaphore's spinning to have given up and the consumer to sleep
 // in the kernel. Microseconds from release() to the consumer's return from acquire(), as
 // median and p99.
-template <class Sem>
+template<class Sem>
 Values wakeLatency(int rounds, std::chrono::microseconds gap, Sem &items)
 {
     using Clock = std::chrono::steady_clock;
@@ -117,16 +117,17 @@ struct StdSemaphore : std::counting_semaphore<>
     explicit StdSemaphore(int value) : std::counting_semaphore<>(value) { }
 };
 
-template <class Sem>
+template<class Sem>
 Peer uncontendedPeer(std::string name, int rounds)
 {
     return {std::move(name), [=] {
                 Sem sem(1);
-                return uncontended(rounds, [&] { sem.acquire(); }, [&] { sem.release(); });
+                return uncontended(
+                        rounds, [&] { sem.acquire(); }, [&] { sem.release(); });
             }};
 }
 
-template <class Sem>
+template<class Sem>
 Peer pingPongPeer(std::string name, int rounds)
 {
     return {std::move(name), [=] {
@@ -135,7 +136,7 @@ Peer pingPongPeer(std::string name, int rounds)
             }};
 }
 
-template <class Sem>
+template<class Sem>
 Peer producerConsumerPeer(std::string name, int rounds)
 {
     return {std::move(name), [=] {
@@ -144,7 +145,7 @@ Peer producerConsumerPeer(std::string name, int rounds)
             }};
 }
 
-template <class Sem>
+template<class Sem>
 Peer wakeLatencyPeer(std::string name, int rounds)
 {
     return {std::move(name), [=] {
@@ -154,7 +155,7 @@ Peer wakeLatencyPeer(std::string name, int rounds)
             }};
 }
 
-template <template <class> class Make>
+template<template<class> class Make>
 std::vector<Peer> allSemaphores(int rounds)
 {
     return {Make<FastThreadPool::Semaphore>{}("FastThreadPool::Semaphore", rounds),
@@ -164,17 +165,17 @@ std::vector<Peer> allSemaphores(int rounds)
             Make<TextbookSemaphore>{}("mutex+condvar semaphore", rounds)};
 }
 
-template <class Sem>
+template<class Sem>
 struct MakeUncontended
 {
     Peer operator()(std::string name, int rounds) { return uncontendedPeer<Sem>(name, rounds); }
 };
-template <class Sem>
+template<class Sem>
 struct MakePingPong
 {
     Peer operator()(std::string name, int rounds) { return pingPongPeer<Sem>(name, rounds); }
 };
-template <class Sem>
+template<class Sem>
 struct MakeProducerConsumer
 {
     Peer operator()(std::string name, int rounds)
@@ -183,7 +184,7 @@ struct MakeProducerConsumer
     }
 };
 
-template <class Sem>
+template<class Sem>
 struct MakeWakeLatency
 {
     Peer operator()(std::string name, int rounds) { return wakeLatencyPeer<Sem>(name, rounds); }
@@ -195,13 +196,21 @@ std::vector<Workload> semaphoreWorkloads(const Options &options)
 {
     const int scale = options.quick ? 100 : 1;
     return {
-            {"semaphore uncontended acquire+release", {"ns/op"}, false,
+            {"semaphore uncontended acquire+release",
+             {"ns/op"},
+             false,
              allSemaphores<MakeUncontended>(5'000'000 / scale)},
-            {"semaphore ping-pong between 2 threads", {"ns/hop"}, false,
+            {"semaphore ping-pong between 2 threads",
+             {"ns/hop"},
+             false,
              allSemaphores<MakePingPong>(20'000 / scale)},
-            {"semaphore producer->consumer", {"ns/item"}, false,
+            {"semaphore producer->consumer",
+             {"ns/item"},
+             false,
              allSemaphores<MakeProducerConsumer>(2'000'000 / scale)},
-            {"semaphore blocking path: release to wake-up", {"us median", "us p99"}, false,
+            {"semaphore blocking path: release to wake-up",
+             {"us median", "us p99"},
+             false,
              allSemaphores<MakeWakeLatency>(options.quick ? 100 : 1'000)},
     };
 }

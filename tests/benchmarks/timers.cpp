@@ -63,7 +63,8 @@ struct Firing
 
     void record(std::size_t i, Clock::time_point due)
     {
-        lateNs[i] = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - due).count();
+        lateNs[i]
+                = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - due).count();
         fired.fetch_add(1, std::memory_order_release);
     }
     void waitAll()
@@ -126,8 +127,8 @@ Values qtimers(const Plan &plan)
     }
     // The timers exist once the worker handled every request.
     std::latch registered(1);
-    QMetaObject::invokeMethod(&context, [&registered] { registered.count_down(); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            &context, [&registered] { registered.count_down(); }, Qt::QueuedConnection);
     registered.wait();
     const double scheduleNs = double(timer.nsecsElapsed()) / double(plan.delays.size());
     const double bytes = residentBytes() - before;
@@ -142,11 +143,11 @@ Values qtimers(const Plan &plan)
 std::vector<Workload> timerWorkloads(const Options &options)
 {
     const int timers = options.quick ? 5'000 : 100'000;
-    const auto plan = std::make_shared<Plan>(options.quick
-                                                     ? makePlan(timers, std::chrono::milliseconds(20),
-                                                                std::chrono::milliseconds(60))
-                                                     : makePlan(timers, std::chrono::milliseconds(100),
-                                                                std::chrono::milliseconds(300)));
+    const auto plan = std::make_shared<Plan>(
+            options.quick
+                    ? makePlan(timers, std::chrono::milliseconds(20), std::chrono::milliseconds(60))
+                    : makePlan(timers, std::chrono::milliseconds(100),
+                               std::chrono::milliseconds(300)));
     Workload w{std::to_string(timers) + " pending timers, scheduled and fired",
                {"ns/schedule", "ms late p50", "ms late p99", "bytes/timer"},
                false,

@@ -17,21 +17,12 @@ namespace TestSupport {
 //! How long a test waits for what should happen soon: generous, the machines running the
 //! tests are shared and noisy, and only a failing test ever waits this long.
 constexpr int kWaitMs = 10000;
-inline QDeadlineTimer waitDeadline()
-{
-    return QDeadlineTimer(kWaitMs);
-}
+inline QDeadlineTimer waitDeadline() { return QDeadlineTimer(kWaitMs); }
 
 //! A job returning its argument.
-inline int identity(int value)
-{
-    return value;
-}
+inline int identity(int value) { return value; }
 //! A job throwing std::runtime_error whose message is its argument.
-[[noreturn]] inline int failWith(int value)
-{
-    throw std::runtime_error(std::to_string(value));
-}
+[[noreturn]] inline int failWith(int value) { throw std::runtime_error(std::to_string(value)); }
 
 //! A QSemaphore stand-in for tests. Qt is not built with ThreadSanitizer and QSemaphore
 //! waits in Qt's own futex code, so TSan misses its happens-before edge and reports false

@@ -8,8 +8,8 @@
 #include <QtTest/qtest.h>
 
 #if defined(__linux__)
-#  include <sys/syscall.h>
-#  include <unistd.h>
+#    include <sys/syscall.h>
+#    include <unistd.h>
 #endif
 
 namespace TestSupport {

@@ -37,7 +37,7 @@ Generator<int> failingAfter(int good)
     throw std::runtime_error("after " + std::to_string(good));
 }
 
-template <class T>
+template<class T>
 std::vector<T> collect(Generator<T> generator)
 {
     std::vector<T> values;
@@ -52,10 +52,7 @@ void tst_Generator::yieldsEveryValueInOrder()
     QCOMPARE(collect(range(3, 7)), (std::vector<int>{3, 4, 5, 6}));
 }
 
-void tst_Generator::emptyGeneratorYieldsNothing()
-{
-    QVERIFY(collect(range(5, 5)).empty());
-}
+void tst_Generator::emptyGeneratorYieldsNothing() { QVERIFY(collect(range(5, 5)).empty()); }
 
 void tst_Generator::isLazy()
 {

@@ -29,9 +29,9 @@ private slots:
 namespace {
 void publish(const JobStore::Claim &claim)
 {
-    claim.record->word.store(JobWord::make(claim.id, FastThreadPool::detail::Placement::Tail,
-                                           JobState::Pending),
-                             std::memory_order_release);
+    claim.record->word.store(
+            JobWord::make(claim.id, FastThreadPool::detail::Placement::Tail, JobState::Pending),
+            std::memory_order_release);
 }
 
 // Ends both shares of life of every record of `claims`.
