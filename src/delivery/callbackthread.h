@@ -12,7 +12,7 @@
 #include <fastthreadpool/semaphore.h>
 
 #include "core/lanequeue.h"
-#include "delivery/joinablethread.h"
+#include "core/joinablethread.h"
 
 #include <QtCore/qdeadlinetimer.h>
 #include <QtCore/qloggingcategory.h>

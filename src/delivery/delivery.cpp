@@ -4,18 +4,18 @@
 
 namespace FastThreadPool {
 
-void JobContext::deliver(QVariant &&value, JobId id, bool toQueue)
+namespace detail {
+
+void DeliveryContext::deliver(QVariant &&value, JobId id, bool toQueue)
 {
     m_delivery.deliver(m_lanes, std::move(value), id, toQueue);
 }
 
-void JobContext::fail(std::exception_ptr error, JobId id, QVariantList &&args,
-                      const detail::FunctionInfo &function) noexcept
+void DeliveryContext::fail(std::exception_ptr error, JobId id, QVariantList &&args,
+                           const FunctionInfo &function) noexcept
 {
     m_delivery.fail(m_lanes, error, id, std::move(args), function);
 }
-
-namespace detail {
 
 LaneQueue<Result>::Lane &ThreadLanes::acquireDone()
 {
@@ -50,11 +50,11 @@ void ThreadLanes::release()
         m_failedQueue->releaseLane(std::exchange(m_failed, nullptr));
 }
 
-Delivery::Delivery(const PoolOptions &options, EventCount &arrivals, Wakeup &wakeup,
+Delivery::Delivery(const DeliveryOptions &options, EventCount &arrivals, Wakeup &wakeup,
                    const void *owner)
-    : m_keepsValues(options.doneCallback.keepsResults())
+    : m_keepsValues(options.keepResults)
     , m_capturesArgs(options.excArgs)
-    , m_resultIds(options.resultId)
+    , m_resultIds(options.resultIds)
     , m_failureOptions{options.excStack}
     , m_logLevel(options.logLevel)
     , m_arrivals(arrivals)
@@ -76,10 +76,10 @@ Delivery::Delivery(const PoolOptions &options, EventCount &arrivals, Wakeup &wak
                     }
                 });
     }
-    if (options.doneCallback.hasCallback()) {
+    if (options.doneCallback) {
         m_doneThread = std::make_unique<CallbackThread<Result>>(
                 QStringLiteral("ThreadPoolDone"), owner,
-                [this, callback = options.doneCallback.callback()](Result &&result) {
+                [this, callback = options.doneCallback](Result &&result) {
                     try {
                         callback(result);
                     } catch (...) {

@@ -4,11 +4,11 @@
 #pragma once
 
 #include <fastthreadpool/jobcontext.h>
-#include <fastthreadpool/pooloptions.h>
 #include <fastthreadpool/resultqueue.h>
 
 #include "core/eventcount.h"
 #include "delivery/callbackthread.h"
+#include "delivery/deliveryoptions.h"
 #include "delivery/failurereport.h"
 #include "delivery/spacegate.h"
 #include "delivery/threadlanes.h"
@@ -19,20 +19,41 @@
 
 namespace FastThreadPool::detail {
 
+class Delivery;
+
+//! The JobContext of a job run on one of the pool's threads: it reports through that
+//! thread's lanes. Made by Delivery::context() for each job.
+class DeliveryContext final : public JobContext
+{
+public:
+    DeliveryContext(Delivery &delivery, ThreadLanes &lanes, JobId id, bool keepsValues,
+                    bool capturesArgs) noexcept
+        : JobContext(id, keepsValues, capturesArgs), m_delivery(delivery), m_lanes(lanes)
+    { }
+    void deliver(QVariant &&value, JobId id, bool toQueue = false) override;
+    void fail(std::exception_ptr error, JobId id, QVariantList &&args,
+              const FunctionInfo &function) noexcept override;
+
+private:
+    Delivery &m_delivery;
+    ThreadLanes &m_lanes;
+};
+
 class Delivery
 {
 public:
     //! `arrivals` is notified whenever an entry reaches done() or failed(), and `wakeup`
     //! poked (for the pool's signals). `owner` tags the callback threads (ThreadRole).
-    Delivery(const PoolOptions &options, EventCount &arrivals, Wakeup &wakeup, const void *owner);
+    Delivery(const DeliveryOptions &options, EventCount &arrivals, Wakeup &wakeup,
+             const void *owner);
     ~Delivery();
 
     bool keepsValues() const noexcept { return m_keepsValues; }
     bool capturesArgs() const noexcept { return m_capturesArgs; }
     //! The context a job of this pool runs with, on the thread owning `lanes`.
-    JobContext context(ThreadLanes &lanes, JobId id) noexcept
+    DeliveryContext context(ThreadLanes &lanes, JobId id) noexcept
     {
-        return JobContext(*this, lanes, id, m_keepsValues, m_capturesArgs);
+        return DeliveryContext(*this, lanes, id, m_keepsValues, m_capturesArgs);
     }
     //! Callbacks take the results: asCompleted() is refused.
     bool hasCallbacks() const noexcept { return m_doneThread || m_failedThread; }

@@ -1,5 +1,7 @@
 #include "delivery/failurereport.h"
 
+#include "core/demangle.h"
+
 #include <QtCore/qdebug.h>
 #include <QtCore/qthread.h>
 
@@ -17,26 +19,12 @@ Q_LOGGING_CATEGORY(lcFailures, "fastthreadpool.failures")
 
 namespace {
 
-QString demangle(const char *name)
-{
-    int status = 0;
-    std::unique_ptr<char, decltype(&std::free)> readable(
-            abi::__cxa_demangle(name, nullptr, nullptr, &status), &std::free);
-    return QString::fromUtf8(status == 0 && readable ? readable.get() : name);
-}
-
-} // namespace
-
-QString demangledTypeName(const std::type_info &type) { return demangle(type.name()); }
-
-namespace {
-
 void describe(std::exception_ptr error, Failure &failure)
 {
     try {
         std::rethrow_exception(error);
     } catch (const std::exception &e) {
-        failure.type = demangle(typeid(e).name());
+        failure.type = demangled(typeid(e).name());
         failure.message = QString::fromUtf8(e.what());
     } catch (const char *text) {
         failure.type = QStringLiteral("const char*");
@@ -49,7 +37,7 @@ void describe(std::exception_ptr error, Failure &failure)
         failure.message = text;
     } catch (...) {
         const std::type_info *type = abi::__cxa_current_exception_type();
-        failure.type = type ? demangle(type->name()) : QStringLiteral("unknown exception");
+        failure.type = type ? demangled(type->name()) : QStringLiteral("unknown exception");
     }
 }
 
@@ -58,9 +46,9 @@ QString functionName(const FunctionInfo &function)
     if (function.address) {
         Dl_info info{};
         if (dladdr(function.address, &info) && info.dli_sname)
-            return demangle(info.dli_sname);
+            return demangled(info.dli_sname);
     }
-    return function.type ? demangle(function.type->name()) : QStringLiteral("(unknown)");
+    return function.type ? demangled(function.type->name()) : QStringLiteral("(unknown)");
 }
 
 QString stackOfThisThread()

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <fastthreadpool/fastthreadpool_export.h>
+#include <fastthreadpool/jobid.h>
 
 #include <QtCore/qlist.h>
 #include <QtCore/qmetatype.h>
@@ -17,9 +18,6 @@ class QDebug;
 QT_END_NAMESPACE
 
 namespace FastThreadPool {
-
-//! Identifies a submitted job: unique within its pool, non-zero, increasing.
-using JobId = quint64;
 
 //! One value a job produced. `id` is the job's id when PoolOptions::resultId is set and 0
 //! otherwise; map() results always carry 0.

@@ -26,6 +26,18 @@ PoolOptions validated(PoolOptions options)
     return options;
 }
 
+DeliveryOptions deliveryOptions(const PoolOptions &options)
+{
+    return {options.doneCallback.keepsResults(),
+            options.doneCallback.callback(),
+            options.failedCallback,
+            options.logLevel,
+            options.resultId,
+            options.excStack,
+            options.excArgs,
+            options.doneMax};
+}
+
 const SteadyTime *deadlineOf(QDeadlineTimer deadline, SteadyTime &storage)
 {
     if (deadline.isForever())
@@ -44,7 +56,7 @@ PoolPrivate::PoolPrivate(Pool &pool, PoolOptions opts)
                                                    : options.childNamePrefix)
     , m_scheduler(namePrefix + QStringLiteral("Timer"), this,
                   [this](const std::shared_ptr<TimerState> &state) { return fireTimer(state); })
-    , m_delivery(options, m_arrivals, m_signals.wakeup(), this)
+    , m_delivery(deliveryOptions(options), m_arrivals, m_signals.wakeup(), this)
 { }
 
 PoolPrivate::~PoolPrivate() = default;

@@ -21,7 +21,7 @@ inline void runJob(PoolPrivate &d, JobRecord *record, RetireBatch &retire, JobPr
                                                 std::memory_order_acquire,
                                                 std::memory_order_relaxed)) {
         progress.inJob.store(true, std::memory_order_relaxed); // relaxed: see JobProgress
-        JobContext context = d.m_delivery.context(lanes, JobWord::id(word));
+        DeliveryContext context = d.m_delivery.context(lanes, JobWord::id(word));
         try {
             record->task.run(context);
         } catch (...) {
@@ -165,7 +165,7 @@ void WorkerThread::work()
 
 void MapThread::work()
 {
-    JobContext context = d.m_delivery.context(m_lanes, 0);
+    DeliveryContext context = d.m_delivery.context(m_lanes, 0);
     try {
         m_body(context, m_stop);
     } catch (...) {

@@ -4,7 +4,7 @@
 
 #include <fastthreadpool/pool.h>
 
-#include "delivery/joinablethread.h"
+#include "core/joinablethread.h"
 #include "delivery/threadlanes.h"
 #include "pool/sleepers.h"
 

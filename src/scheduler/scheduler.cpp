@@ -1,6 +1,6 @@
 #include "scheduler/scheduler.h"
 
-#include "delivery/joinablethread.h"
+#include "core/joinablethread.h"
 
 #include <fastthreadpool/errors.h>
 

@@ -4,7 +4,7 @@
 // timer never has more than one run queued or running.
 #pragma once
 
-#include <fastthreadpool/result.h>
+#include <fastthreadpool/jobid.h>
 #include <fastthreadpool/task.h>
 #include <fastthreadpool/timerid.h>
 

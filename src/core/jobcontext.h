@@ -1,9 +1,13 @@
-// Public (detail): what a running job reports to. Jobs never see it directly: the closures
-// that Pool::submit builds hand it their values and exceptions.
+// Public (detail): what a running job reports to, as the core sees it: an abstract sink for
+// a job's values and failures. Jobs never see it directly: the closures that Pool::submit
+// builds hand it their values and exceptions. The result path implements it.
 #pragma once
 
 #include <fastthreadpool/fastthreadpool_export.h>
-#include <fastthreadpool/result.h>
+#include <fastthreadpool/jobid.h>
+
+#include <QtCore/qstring.h>
+#include <QtCore/qvariant.h>
 
 #include <exception>
 #include <typeinfo>
@@ -11,9 +15,6 @@
 namespace FastThreadPool {
 
 namespace detail {
-class Delivery;
-class ThreadLanes;
-
 //! The readable name of a type ("std::unique_ptr<int, ...>", "(anonymous namespace)::X").
 FASTTHREADPOOL_EXPORT QString demangledTypeName(const std::type_info &type);
 
@@ -26,19 +27,15 @@ struct FunctionInfo
 };
 } // namespace detail
 
+/*!
+    The sink a running job's closure reports to. Made by the pool for each job, on the
+    thread that runs it; used only by that thread, only while the job runs.
+*/
 class FASTTHREADPOOL_EXPORT JobContext
 {
 public:
-    //! `lanes` are the running thread's own lanes into the pool's queues; the flags are
-    //! the pool's (Delivery::keepsValues(), Delivery::capturesArgs()).
-    JobContext(detail::Delivery &delivery, detail::ThreadLanes &lanes, JobId id, bool keepsValues,
-               bool capturesArgs) noexcept
-        : m_delivery(delivery)
-        , m_lanes(lanes)
-        , m_id(id)
-        , m_keepsValues(keepsValues)
-        , m_capturesArgs(capturesArgs)
-    { }
+    JobContext(const JobContext &) = delete;
+    JobContext &operator=(const JobContext &) = delete;
 
     //! The running job's id.
     JobId id() const noexcept { return m_id; }
@@ -50,14 +47,18 @@ public:
 
     //! Hands one value to the done path (`toQueue`: to done() itself, whatever the pool's
     //! done callback). May wait while PoolOptions::doneMax is reached.
-    void deliver(QVariant &&value, JobId id, bool toQueue = false);
+    virtual void deliver(QVariant &&value, JobId id, bool toQueue = false) = 0;
     //! Hands one failure to the failed path (never throws).
-    void fail(std::exception_ptr error, JobId id, QVariantList &&args,
-              const detail::FunctionInfo &function) noexcept;
+    virtual void fail(std::exception_ptr error, JobId id, QVariantList &&args,
+                      const detail::FunctionInfo &function) noexcept = 0;
+
+protected:
+    JobContext(JobId id, bool keepsValues, bool capturesArgs) noexcept
+        : m_id(id), m_keepsValues(keepsValues), m_capturesArgs(capturesArgs)
+    { }
+    ~JobContext() = default; // not owned through this type
 
 private:
-    detail::Delivery &m_delivery;
-    detail::ThreadLanes &m_lanes;
     JobId m_id;
     bool m_keepsValues;
     bool m_capturesArgs;
