@@ -85,6 +85,7 @@ fuzz)
     deps
     seconds=${FUZZ_SECONDS:-60}
     export ASAN_OPTIONS="detect_leaks=1 halt_on_error=1"
+    export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp"
     export UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1"
     cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 \
         -DFASTTHREADPOOL_SANITIZE=fuzzer -DFASTTHREADPOOL_WERROR=ON \

@@ -50,7 +50,7 @@ void ThreadLanes::release()
         m_failedQueue->releaseLane(std::exchange(m_failed, nullptr));
 }
 
-Delivery::Delivery(const DeliveryOptions &options, EventCount &arrivals, Wakeup &wakeup,
+Delivery::Delivery(const DeliveryOptions &options, EventCount &arrivals, SignalTarget &target,
                    const void *owner)
     : m_keepsValues(options.keepResults)
     , m_capturesArgs(options.excArgs)
@@ -58,10 +58,10 @@ Delivery::Delivery(const DeliveryOptions &options, EventCount &arrivals, Wakeup 
     , m_failureOptions{options.excStack}
     , m_logLevel(options.logLevel)
     , m_arrivals(arrivals)
-    , m_wakeup(wakeup)
     , m_space(options.doneMax)
     , m_done(&m_space)
     , m_failed(nullptr)
+    , m_signalPump(target, *this)
 {
     if (options.failedCallback) {
         m_failedThread = std::make_unique<CallbackThread<Failure>>(
@@ -122,7 +122,7 @@ void Delivery::deliver(ThreadLanes &lanes, QVariant &&value, JobId id, bool toQu
         lanes.queueDone().emplace(m_resultIds ? id : 0, std::move(value));
         m_done.published();
         m_arrivals.notifyAll();
-        m_wakeup.poke(Wakeup::Results);
+        m_signalPump.poke(Wakeup::Results);
     }
 }
 
@@ -169,7 +169,7 @@ void Delivery::route(ThreadLanes &lanes, Failure &&failure)
     } else {
         m_failed.published();
         m_arrivals.notifyAll();
-        m_wakeup.poke(Wakeup::Failures);
+        m_signalPump.poke(Wakeup::Failures);
     }
 }
 

@@ -11,6 +11,7 @@
 #include "delivery/deliveryoptions.h"
 #include "delivery/failurereport.h"
 #include "delivery/spacegate.h"
+#include "delivery/signalpump.h"
 #include "delivery/threadlanes.h"
 #include "delivery/wakeup.h"
 
@@ -42,9 +43,9 @@ private:
 class Delivery
 {
 public:
-    //! `arrivals` is notified whenever an entry reaches done() or failed(), and `wakeup`
-    //! poked (for the pool's signals). `owner` tags the callback threads (ThreadRole).
-    Delivery(const DeliveryOptions &options, EventCount &arrivals, Wakeup &wakeup,
+    //! `arrivals` is notified whenever an entry reaches done() or failed(); the signal pump
+    //! emits through `target`. `owner` tags the callback threads (ThreadRole).
+    Delivery(const DeliveryOptions &options, EventCount &arrivals, SignalTarget &target,
              const void *owner);
     ~Delivery();
 
@@ -77,6 +78,8 @@ public:
     LaneQueue<Result> &queueTarget() noexcept { return m_done.lanes(); }
 
     ResultQueue<Result> &done() noexcept { return m_done; }
+    //! The pool's signals: the end of the result path in the receiver's thread.
+    SignalPump &signalPump() noexcept { return m_signalPump; }
     ResultQueue<Failure> &failed() noexcept { return m_failed; }
 
     //! shutdown: doneMax no longer holds workers back, so every job can end.
@@ -97,10 +100,10 @@ private:
     const FailureOptions m_failureOptions;
     const std::optional<QtMsgType> m_logLevel;
     EventCount &m_arrivals;
-    Wakeup &m_wakeup;
     SpaceGate m_space;
     ResultQueue<Result> m_done;
     ResultQueue<Failure> m_failed;
+    SignalPump m_signalPump; // after the queues it drains
     std::unique_ptr<CallbackThread<Result>> m_doneThread;
     std::unique_ptr<CallbackThread<Failure>> m_failedThread;
     // The done thread's own lanes, for failures of the done callback.

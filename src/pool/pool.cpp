@@ -233,7 +233,7 @@ quint64 Pool::completed() const { return d->completedJobs(); }
 bool Pool::event(QEvent *event)
 {
     if (event->type() == detail::Wakeup::eventType()) {
-        d->m_signals.onWakeup(*d);
+        d->m_delivery.signalPump().onWakeup();
         return true;
     }
     return QObject::event(event);
@@ -241,13 +241,19 @@ bool Pool::event(QEvent *event)
 
 void Pool::timerEvent(QTimerEvent *event)
 {
-    if (!d->m_signals.onTimer(*d, event->timerId()))
+    if (!d->m_delivery.signalPump().onTimer(event->timerId()))
         QObject::timerEvent(event);
 }
 
-void Pool::connectNotify(const QMetaMethod &signal) { d->m_signals.signalConnected(signal); }
+void Pool::connectNotify(const QMetaMethod &signal)
+{
+    d->m_delivery.signalPump().signalConnected(detail::PoolSignals::wantOf(signal));
+}
 
-void Pool::disconnectNotify(const QMetaMethod &signal) { d->m_signals.signalDisconnected(signal); }
+void Pool::disconnectNotify(const QMetaMethod &signal)
+{
+    d->m_delivery.signalPump().signalDisconnected(detail::PoolSignals::wantOf(signal));
+}
 
 QDebug operator<<(QDebug debug, const Pool &pool)
 {

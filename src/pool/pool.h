@@ -39,8 +39,8 @@ namespace FastThreadPool {
 
 namespace detail {
 class PoolPrivate;
+class PoolSignals;
 class Registry;
-class SignalPump;
 using MapBody = std::function<void(JobContext &, const std::atomic<bool> &stop)>;
 } // namespace detail
 
@@ -87,7 +87,7 @@ inline constexpr LeaveQueueT LeaveQueue{};
     - Values, ids and order are the queues' (an id is 0 unless PoolOptions::resultId).
       Entries queued before the connection are delivered too.
     - Workers post at most one event per batch; the pool's thread emits for a few ms per
-      event (SignalPump::kSlice) and posts the rest to itself, so input and paint events
+      event and posts the rest to itself, so input and paint events
       interleave with a flood of results. doneMax bounds the results in flight to a slow
       receiver: workers wait for it instead of growing a backlog.
     - The counting properties' change signals and idle() are emitted from the pool's
@@ -479,8 +479,8 @@ protected:
 
 private:
     friend class AsCompleted;
-    friend class detail::SignalPump; // emits the signals, asks what is connected
     friend class detail::Registry; // shutdownAll() stops pools through their private part
+    friend class detail::PoolSignals; // asks which signals are connected (protected in QObject)
 
     template<class F, class D, class... Args>
     JobId enqueue(detail::Placement where, const char *caller, F &&fn, D &&done, Args &&...args)

@@ -8,7 +8,7 @@
 #include "core/jobstore.h"
 #include "delivery/delivery.h"
 #include "pool/poolthread.h"
-#include "pool/signalpump.h"
+#include "pool/poolsignals.h"
 #include "pool/sleepers.h"
 #include "scheduler/scheduler.h"
 
@@ -153,7 +153,7 @@ public:
     {
         m_workEnded.notifyAll();
         m_arrivals.notifyAll();
-        m_signals.poke(Wakeup::Counters);
+        m_delivery.signalPump().poke(Wakeup::Counters);
     }
     //! A claimed sleeper is up: it is no longer counted as waking.
     void wokeUp() noexcept
@@ -183,7 +183,7 @@ public:
     MapCounters m_mapCounters;
     JobStore m_store;
     JobQueue m_queue{m_store};
-    SignalPump m_signals{q}; // before m_delivery, which pokes its Wakeup
+    PoolSignals m_signalTarget{q, *this}; // before m_delivery, whose pump emits through it
     Delivery m_delivery;
 
     // Children asleep for want of work, each woken by name.

@@ -56,7 +56,7 @@ PoolPrivate::PoolPrivate(Pool &pool, PoolOptions opts)
                                                    : options.childNamePrefix)
     , m_scheduler(namePrefix + QStringLiteral("Timer"), this,
                   [this](const std::shared_ptr<TimerState> &state) { return fireTimer(state); })
-    , m_delivery(deliveryOptions(options), m_arrivals, m_signals.wakeup(), this)
+    , m_delivery(deliveryOptions(options), m_arrivals, m_signalTarget, this)
 { }
 
 PoolPrivate::~PoolPrivate() = default;
@@ -105,7 +105,7 @@ JobId PoolPrivate::submit(Task &&task, Placement where, const char *caller)
     const bool allChildrenBusy = needsChild();
     m_queue.publish(claim, where);
     wakeOrSpawn(allChildrenBusy, &claim, 1);
-    m_signals.poke(Wakeup::Counters);
+    m_delivery.signalPump().poke(Wakeup::Counters);
     return claim.id;
 }
 
@@ -140,7 +140,7 @@ void PoolPrivate::submitBatch(std::vector<Task> &tasks, const char *caller)
         m_queue.publish(claims[i], Placement::Tail);
     }
     wakeOrSpawn(allChildrenBusy, claims.data(), claims.size());
-    m_signals.poke(Wakeup::Counters);
+    m_delivery.signalPump().poke(Wakeup::Counters);
 }
 
 bool PoolPrivate::needsChild() const noexcept

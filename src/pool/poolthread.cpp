@@ -53,7 +53,7 @@ void PoolThread::body()
 {
     // relaxed: a statistic; shutdown learns that a thread ended from QThread::wait().
     d.m_alive.fetch_add(1, std::memory_order_relaxed);
-    d.m_signals.poke(Wakeup::Counters);
+    d.m_delivery.signalPump().poke(Wakeup::Counters);
     if (d.options.initCallback) {
         try {
             d.options.initCallback(this);
@@ -71,7 +71,7 @@ void PoolThread::body()
     }
     m_lanes.release(); // a later thread may take them over
     d.m_alive.fetch_sub(1, std::memory_order_relaxed); // relaxed: as above
-    d.m_signals.poke(Wakeup::Counters);
+    d.m_delivery.signalPump().poke(Wakeup::Counters);
 }
 
 void WorkerThread::requestStop(StopMode mode) noexcept

@@ -1,0 +1,112 @@
+#include "pool/poolsignals.h"
+
+#include <fastthreadpool/pool.h>
+
+#include "pool/pool_p.h"
+
+#include <QtCore/qmetaobject.h>
+#include <QtCore/qpointer.h>
+
+#include <array>
+
+namespace FastThreadPool::detail {
+
+namespace {
+struct SignalWant
+{
+    QMetaMethod signal;
+    unsigned want;
+};
+
+//! Every signal the pump serves, with the Wakeup::Want bit it needs.
+const std::array<SignalWant, 12> &signalWants()
+{
+    static const std::array<SignalWant, 12> table{{
+            {QMetaMethod::fromSignal(&Pool::resultReady), Wakeup::Results},
+            {QMetaMethod::fromSignal(&Pool::resultsReady), Wakeup::Results},
+            {QMetaMethod::fromSignal(&Pool::jobFailed), Wakeup::Failures},
+            {QMetaMethod::fromSignal(&Pool::idle), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::aliveChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::busyChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::childCountChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::pendingChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::doneCountChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::failedCountChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::submittedChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::completedChanged), Wakeup::Counters},
+    }};
+    return table;
+}
+} // namespace
+
+unsigned PoolSignals::wantOf(const QMetaMethod &signal)
+{
+    for (const SignalWant &entry : signalWants()) {
+        if (entry.signal == signal)
+            return entry.want;
+    }
+    return 0;
+}
+
+QObject &PoolSignals::receiver() noexcept { return q; }
+
+unsigned PoolSignals::connectedWants() const
+{
+    unsigned wanted = 0;
+    for (const SignalWant &entry : signalWants()) {
+        if (!(wanted & entry.want) && q.isSignalConnected(entry.signal))
+            wanted |= entry.want;
+    }
+    return wanted;
+}
+
+bool PoolSignals::batchesResults() const
+{
+    return q.isSignalConnected(QMetaMethod::fromSignal(&Pool::resultsReady));
+}
+
+void PoolSignals::emitResult(const Result &result) { emit q.resultReady(result.id, result.value); }
+
+void PoolSignals::emitResults(const QList<Result> &results) { emit q.resultsReady(results); }
+
+void PoolSignals::emitFailure(const Failure &failure) { emit q.jobFailed(failure.id, failure); }
+
+SignalTarget::Look PoolSignals::look()
+{
+    Look look;
+    look.submittedBefore = d.submittedJobs();
+    look.idle = d.isIdle();
+    Counters &now = look.counters;
+    // Completed before submitted: both only grow, so completed never exceeds submitted.
+    now.completed = d.completedJobs();
+    now.submitted = d.submittedJobs();
+    now.alive = q.alive();
+    now.busy = q.busy();
+    now.childCount = q.childCount();
+    now.pending = q.pending();
+    now.doneQueued = q.doneQueued();
+    now.failedQueued = q.failedQueued();
+    return look;
+}
+
+void PoolSignals::emitChanges(const Counters &before, const Counters &now)
+{
+    QPointer<Pool> alive(&q);
+    // Each change signal carries the value just read; a slot may delete the pool.
+    auto announce = [&](auto oldValue, auto newValue, auto signal) {
+        if (alive && oldValue != newValue)
+            emit(q.*signal)(newValue);
+    };
+    announce(before.submitted, now.submitted, &Pool::submittedChanged);
+    announce(before.completed, now.completed, &Pool::completedChanged);
+    announce(before.pending, now.pending, &Pool::pendingChanged);
+    announce(before.busy, now.busy, &Pool::busyChanged);
+    announce(before.alive, now.alive, &Pool::aliveChanged);
+    announce(before.childCount, now.childCount, &Pool::childCountChanged);
+    announce(before.doneQueued, now.doneQueued, &Pool::doneCountChanged);
+    announce(before.failedQueued, now.failedQueued, &Pool::failedCountChanged);
+}
+
+void PoolSignals::emitIdle() { emit q.idle(); }
+
+} // namespace FastThreadPool::detail
