@@ -55,7 +55,7 @@ Pool::~Pool()
     // outlive the pool.
     do {
         d->shutdown(QDeadlineTimer(QDeadlineTimer::Forever), false);
-    } while (d->hasLiveThreads());
+    } while (d->m_workers.hasLiveThreads());
 }
 
 JobId Pool::submitTask(detail::Task &&task, detail::Placement where, const char *caller)
@@ -74,7 +74,7 @@ void Pool::startMapThreads(int count, detail::MapBody body, const char *caller)
     d->startMapThreads(count, std::move(body));
 }
 
-int Pool::directMapThreads() const noexcept { return d->directMapThreads(); }
+int Pool::directMapThreads() const noexcept { return d->m_workers.directMapThreads(); }
 
 detail::MapCounters &Pool::mapCounters() noexcept { return d->m_mapCounters; }
 
@@ -156,67 +156,27 @@ bool Pool::join(QDeadlineTimer deadline) { return d->shutdown(deadline, false); 
 
 void Pool::shutdownChildren() { d->shutdownChildren(); }
 
-int Pool::cleanupChildren()
-{
-    std::vector<std::shared_ptr<detail::PoolThread>> ended; // deleted outside the lock
-    {
-        std::lock_guard lock(d->m_threadsMutex);
-        auto &threads = d->m_threads;
-        for (auto it = threads.begin(); it != threads.end();) {
-            if ((*it)->isFinished()) {
-                d->m_finishedByRemoved += (*it)->finishedJobs();
-                if ((*it)->isWorker()) // its place to sleep serves the next child
-                    d->m_sleeperStore.give(
-                            static_cast<detail::WorkerThread *>(it->get())->sleeper());
-                ended.push_back(std::move(*it));
-                it = threads.erase(it);
-            } else {
-                ++it;
-            }
-        }
-    }
-    return int(ended.size());
-}
+int Pool::cleanupChildren() { return d->m_workers.cleanup(); }
 
 void Pool::clear() { d->clear(); }
 
 bool Pool::waitIdle(QDeadlineTimer deadline) { return d->waitIdle(deadline); }
 
-int Pool::maxChildren() const noexcept { return d->maxChildren; }
+int Pool::maxChildren() const noexcept { return d->m_workers.maxChildren(); }
 
-int Pool::alive() const noexcept
-{
-    return d->m_alive.load(std::memory_order_relaxed); // relaxed: a snapshot
-}
+int Pool::alive() const noexcept { return d->m_workers.alive(); }
 
-QList<QThread *> Pool::childThreads() const
-{
-    QList<QThread *> threads;
-    for (const auto &thread : d->threadsSnapshot())
-        threads.append(thread.get());
-    return threads;
-}
+QList<QThread *> Pool::childThreads() const { return d->m_workers.threads(); }
 
-int Pool::childCount() const
-{
-    std::lock_guard lock(d->m_threadsMutex);
-    return int(d->m_threads.size());
-}
+int Pool::childCount() const { return d->m_workers.count(); }
 
-int Pool::busy() const
-{
-    // relaxed: a snapshot for display.
-    return d->busyChildren(false) + d->mapThreadsBusy();
-}
+int Pool::busy() const { return d->m_workers.busyChildren(false) + d->m_workers.mapThreadsBusy(); }
 
-qint64 Pool::pending() const { return qint64(d->unfinishedJobs()) + d->mapThreadsBusy(); }
+qint64 Pool::pending() const { return qint64(d->unfinishedJobs()) + d->m_workers.mapThreadsBusy(); }
 
 QList<JobId> Pool::jobs() const { return d->pendingIds(); }
 
-bool Pool::isShutdown() const noexcept
-{
-    return d->m_shutdown.load(std::memory_order_relaxed); // relaxed: a status snapshot
-}
+bool Pool::isShutdown() const noexcept { return d->m_workers.isShutdown(); }
 
 ResultQueue<Result> &Pool::done() noexcept { return d->m_delivery.done(); }
 

@@ -9,7 +9,7 @@
 #include "delivery/delivery.h"
 #include "pool/poolthread.h"
 #include "pool/poolsignals.h"
-#include "pool/sleepers.h"
+#include "pool/workerset.h"
 #include "scheduler/scheduler.h"
 
 #include <atomic>
@@ -60,14 +60,12 @@ public:
     void submitBatch(std::vector<Task> &tasks, const char *caller);
     void requireRunning(const char *caller) const
     {
-        // relaxed: an early, cheap refusal; submit() re-checks in the ordered handshake.
-        if (m_stopped.load(std::memory_order_relaxed)) [[unlikely]]
+        // An early, cheap refusal; submit() looks again in the ordered handshake.
+        if (m_workers.isStopped()) [[unlikely]]
             throwStopped(caller);
     }
     [[noreturn]] void throwStopped(const char *caller) const;
     void startMapThreads(int count, const MapBody &body);
-    //! The most threads a direct map starts: maxChildren, and at most four per core.
-    int directMapThreads() const noexcept;
 
     //! The calling thread is one of this pool's children or map threads.
     bool onJobThread() const noexcept
@@ -87,15 +85,9 @@ public:
     // Cancelling and stopping.
     bool cancel(JobId id);
     bool cancelAll();
-    struct StopRequest
-    {
-        std::vector<std::shared_ptr<PoolThread>> threads; // asked to stop
-        std::uint64_t epoch = 0; // clear() moves it on
-        bool stoppedNow = false; // the pool was running: this request stopped it
-    };
     //! Stops taking jobs without waiting for anything: children stop after their current
     //! job (Now) or once the queue is empty (Drain); timers are cancelled.
-    StopRequest requestStop(StopMode mode, StopCause cause);
+    WorkerSet::Stop requestStop(StopMode mode, StopCause cause);
     //! requestStop(), then waits until the threads asked to stop ended (threads a
     //! concurrent clear() and submit start are not waited for).
     bool shutdown(QDeadlineTimer deadline, bool soon, StopCause cause = StopCause::Shutdown);
@@ -104,8 +96,6 @@ public:
         requestStop(StopMode::Now, cause);
     }
     void clear();
-    //! Some thread of the pool has not ended (the destructor stops again until none has).
-    bool hasLiveThreads() const;
 
     // Waiting.
     bool waitIdle(QDeadlineTimer deadline);
@@ -139,13 +129,8 @@ public:
     std::uint64_t unstartedJobs() const; // unfinished jobs no thread is running
     //! Map threads first: a map item may submit a job and its thread end; once the count
     //! of map threads is seen lower, that job's claim is seen too.
-    bool isIdle() const { return mapThreadsBusy() == 0 && unfinishedJobs() == 0; }
-    int mapThreadsBusy() const noexcept
-    {
-        return m_mapBusy.load(std::memory_order_acquire); // acquire: their results are visible
-    }
+    bool isIdle() const { return m_workers.mapThreadsBusy() == 0 && unfinishedJobs() == 0; }
     QList<JobId> pendingIds();
-    std::vector<std::shared_ptr<PoolThread>> threadsSnapshot() const;
 
     // Used by the pool's threads.
     void workerIdle() noexcept { notifyWorkEnded(); }
@@ -155,21 +140,18 @@ public:
         m_arrivals.notifyAll();
         m_delivery.signalPump().poke(Wakeup::Counters);
     }
-    //! A claimed sleeper is up: it is no longer counted as waking.
-    void wokeUp() noexcept
+    //! A woken child is up: it is no longer counted as waking.
+    void wokeUp() noexcept { m_workers.wokeUp(); }
+    void wakeAllSleepers() noexcept { m_workers.wakeAll(); }
+    void mapThreadEnded()
     {
-        m_waking.fetch_sub(1, std::memory_order_relaxed); // relaxed: a hint, see m_waking
+        m_workers.mapThreadEnded();
+        notifyWorkEnded();
     }
-    //! Children busy now; `runningOnly`: only those not asked to stop (the spawn rule).
-    int busyChildren(bool runningOnly) const;
-    void wakeAllSleepers();
-    void mapThreadEnded();
     void jobsEnded(std::uint64_t count);
 
     Pool &q;
     const PoolOptions options;
-    const int maxChildren;
-    const QString namePrefix;
 
     // Waiting without polling: asCompleted() sleeps on m_arrivals (an entry reached a queue,
     // or work ended), waitIdle() on m_workEnded only, so that a waitIdle() caller is not
@@ -185,27 +167,13 @@ public:
     JobQueue m_queue{m_store};
     PoolSignals m_signalTarget{q, *this}; // before m_delivery, whose pump emits through it
     Delivery m_delivery;
+    // Last: its threads use everything above, and shutdown() has ended them by the time the
+    // pool's destructor runs.
+    WorkerSet m_workers;
 
-    // Children asleep for want of work, each woken by name.
-    Sleepers m_sleepers;
-    // Children woken and not yet running: counted busy by the spawn rule until they run.
-    alignas(64) std::atomic<int> m_waking{0};
-    // Read by every submit, written rarely: no worker writes this line while it works.
-    alignas(64) std::atomic<int> m_workers{0}; // children not asked to stop (spawn cap)
-    std::atomic<bool> m_stopped{false}; // submits refused
-    std::atomic<bool> m_shutdown{false}; // isShutdown
     std::atomic<StopCause> m_stopCause{StopCause::None}; // relaxed: for the message only
-    // Written on rare events.
-    alignas(64) std::atomic<int> m_mapBusy{0}; // direct-map threads still working
-    std::atomic<int> m_alive{0}; // pool threads inside run()
-    std::atomic<std::uint64_t> m_ended{0}; // jobs ended without running
-
-    mutable std::mutex m_threadsMutex;
-    std::vector<std::shared_ptr<PoolThread>> m_threads;
-    SleeperStore m_sleeperStore; // under m_threadsMutex
-    std::uint64_t m_epoch = 0; // clear() calls, under m_threadsMutex
-    std::uint64_t m_finishedByRemoved = 0; // jobs run by threads cleanupChildren() removed
-    int m_nextThreadNumber = 0;
+    // Written on rare events; its own line.
+    alignas(64) std::atomic<std::uint64_t> m_ended{0}; // jobs ended without running
 
 private:
     std::uint64_t endedJobs(std::uint64_t &running) const;
@@ -219,19 +187,9 @@ private:
             throw;
         }
     }
-    bool needsChild() const noexcept;
     //! Wakes a sleeping child or starts one for `claims` (just published). Throws
     //! ThreadStartFailed after withdrawing them if no thread of the pool can run them.
     void wakeOrSpawn(bool allChildrenBusy, const JobStore::Claim *claims, std::size_t count);
-    enum class Spawn { NotNeeded, Started, Failed };
-    Spawn spawnWorker();
-    //! A child that only drains the queue (a graceful stop found no child); null if none
-    //! could be started.
-    std::shared_ptr<PoolThread> spawnDrainer();
-    bool sameEpoch(std::uint64_t epoch) const;
-    bool hasChildThatRunsJobs() const;
-    //! Joins `threads` but the calling one and any that waits for the others itself.
-    bool joinAll(const std::vector<std::shared_ptr<PoolThread>> &threads, QDeadlineTimer deadline);
     void cancelJobsStoppedBySoonShutdown();
 };
 

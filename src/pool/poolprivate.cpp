@@ -26,6 +26,12 @@ PoolOptions validated(PoolOptions options)
     return options;
 }
 
+QString threadNamePrefix(const PoolOptions &options)
+{
+    return options.childNamePrefix.isEmpty() ? QStringLiteral("ThreadPool")
+                                             : options.childNamePrefix;
+}
+
 DeliveryOptions deliveryOptions(const PoolOptions &options)
 {
     return {options.doneCallback.keepsResults(),
@@ -51,12 +57,10 @@ const SteadyTime *deadlineOf(QDeadlineTimer deadline, SteadyTime &storage)
 PoolPrivate::PoolPrivate(Pool &pool, PoolOptions opts)
     : q(pool)
     , options(validated(std::move(opts)))
-    , maxChildren(resolveMaxChildren(options.maxChildren))
-    , namePrefix(options.childNamePrefix.isEmpty() ? QStringLiteral("ThreadPool")
-                                                   : options.childNamePrefix)
-    , m_scheduler(namePrefix + QStringLiteral("Timer"), this,
+    , m_scheduler(threadNamePrefix(options) + QStringLiteral("Timer"), this,
                   [this](const std::shared_ptr<TimerState> &state) { return fireTimer(state); })
     , m_delivery(deliveryOptions(options), m_arrivals, m_signalTarget, this)
+    , m_workers(*this, resolveMaxChildren(options.maxChildren), threadNamePrefix(options))
 { }
 
 PoolPrivate::~PoolPrivate() = default;
@@ -94,7 +98,7 @@ JobId PoolPrivate::submit(Task &&task, Placement where, const char *caller)
     const JobStore::Claim claim = this->claim();
     // seq_cst: the claim (a seq_cst RMW) is visible to a concurrent shutdown before it
     // reads the unfinished count, or we see its stop flag here and back out.
-    if (m_stopped.load(std::memory_order_seq_cst)) {
+    if (m_workers.isStoppedOrdered()) {
         m_queue.refuse(claim);
         m_store.retire(JobBlock::of(claim.record), 1);
         jobsEnded(1);
@@ -102,7 +106,7 @@ JobId PoolPrivate::submit(Task &&task, Placement where, const char *caller)
     }
     claim.record->task = std::move(task);
     // Looked at before publishing: an idle child may take the job at once and so look busy.
-    const bool allChildrenBusy = needsChild();
+    const bool allChildrenBusy = m_workers.needsChild();
     m_queue.publish(claim, where);
     wakeOrSpawn(allChildrenBusy, &claim, 1);
     m_delivery.signalPump().poke(Wakeup::Counters);
@@ -130,38 +134,17 @@ void PoolPrivate::submitBatch(std::vector<Task> &tasks, const char *caller)
         throw;
     }
     // seq_cst: as in submit(); every claim is made before the one look at the stop flag.
-    if (m_stopped.load(std::memory_order_seq_cst)) {
+    if (m_workers.isStoppedOrdered()) {
         refuseAll();
         throwStopped(caller);
     }
-    const bool allChildrenBusy = needsChild();
+    const bool allChildrenBusy = m_workers.needsChild();
     for (std::size_t i = 0; i < tasks.size(); ++i) {
         claims[i].record->task = std::move(tasks[i]);
         m_queue.publish(claims[i], Placement::Tail);
     }
     wakeOrSpawn(allChildrenBusy, claims.data(), claims.size());
     m_delivery.signalPump().poke(Wakeup::Counters);
-}
-
-bool PoolPrivate::needsChild() const noexcept
-{
-    // relaxed: a hint; spawnWorker() decides again under the lock. Once the pool has all
-    // its children this one load is all a submit pays.
-    const int workers = m_workers.load(std::memory_order_relaxed);
-    return workers < maxChildren && busyChildren(true) >= workers;
-}
-
-int PoolPrivate::busyChildren(bool runningOnly) const
-{
-    int busy = runningOnly ? m_waking.load(std::memory_order_relaxed) : 0; // relaxed: a hint
-    std::lock_guard lock(m_threadsMutex);
-    for (const auto &thread : m_threads) {
-        if (!thread->isWorker() || !thread->isBusy())
-            continue;
-        if (!runningOnly || static_cast<const WorkerThread *>(thread.get())->isRunning())
-            ++busy;
-    }
-    return busy;
 }
 
 void PoolPrivate::wakeOrSpawn(bool allChildrenBusy, const JobStore::Claim *claims,
@@ -171,22 +154,23 @@ void PoolPrivate::wakeOrSpawn(bool allChildrenBusy, const JobStore::Claim *claim
     // is counted busy (m_waking) now, not when it gets the CPU, so that the next submit does
     // not mistake it for an idle one.
     std::size_t woken = 0;
-    while (woken < count && m_sleepers.wakeOne(m_waking))
+    while (woken < count && m_workers.wakeOne())
         ++woken;
     // A new child only when none was idle at the submit, and below maxChildren; for a
     // batch, as many as the jobs left over need (looked at again before each).
     if (woken == count || (count == 1 && !allChildrenBusy))
         return;
-    const std::size_t wanted = std::min<std::size_t>(count - woken, std::size_t(maxChildren));
+    const std::size_t wanted
+            = std::min<std::size_t>(count - woken, std::size_t(m_workers.maxChildren()));
     for (std::size_t i = 0; i < wanted; ++i) {
-        if (count > 1 && !needsChild())
+        if (count > 1 && !m_workers.needsChild())
             return;
-        const Spawn spawned = spawnWorker();
-        if (spawned == Spawn::NotNeeded)
+        const WorkerSet::Spawn spawned = m_workers.spawnChild();
+        if (spawned == WorkerSet::Spawn::NotNeeded)
             return;
-        if (spawned == Spawn::Started)
+        if (spawned == WorkerSet::Spawn::Started)
             continue;
-        if (hasChildThatRunsJobs())
+        if (m_workers.hasChildThatRunsJobs())
             return; // the children there run these jobs, with fewer threads
         // No thread of the pool can run them: withdraw them all and say so. (Only a child
         // started by another submit in this very moment could take one; then it runs.)
@@ -197,122 +181,20 @@ void PoolPrivate::wakeOrSpawn(bool allChildrenBusy, const JobStore::Claim *claim
     }
 }
 
-PoolPrivate::Spawn PoolPrivate::spawnWorker()
-{
-    std::lock_guard lock(m_threadsMutex);
-    // relaxed: m_workers and m_stopped change only under m_threadsMutex. A new child
-    // starts busy (JobProgress), as it is about to take a job.
-    const int workers = m_workers.load(std::memory_order_relaxed);
-    if (workers >= maxChildren || m_stopped.load(std::memory_order_relaxed))
-        return Spawn::NotNeeded;
-    try {
-        Sleeper &sleeper = m_sleeperStore.take();
-        auto thread = std::make_shared<WorkerThread>(
-                *this, namePrefix + QLatin1Char('-') + QString::number(m_nextThreadNumber),
-                sleeper);
-        m_threads.reserve(m_threads.size() + 1); // the push below cannot fail after start
-        if (!thread->tryStart()) {
-            m_sleeperStore.give(sleeper);
-            return Spawn::Failed; // not listed, not counted: the next submit tries again
-        }
-        ++m_nextThreadNumber;
-        m_workers.fetch_add(1, std::memory_order_relaxed); // relaxed: see above
-        m_threads.push_back(std::move(thread));
-        return Spawn::Started;
-    } catch (const std::bad_alloc &) {
-        return Spawn::Failed;
-    }
-}
-
-std::shared_ptr<PoolThread> PoolPrivate::spawnDrainer()
-{
-    std::lock_guard lock(m_threadsMutex);
-    try {
-        Sleeper &sleeper = m_sleeperStore.take();
-        auto thread = std::make_shared<WorkerThread>(
-                *this, namePrefix + QLatin1Char('-') + QString::number(m_nextThreadNumber),
-                sleeper);
-        thread->requestStop(StopMode::Drain); // not one the spawn rule counts
-        m_threads.reserve(m_threads.size() + 1);
-        if (!thread->tryStart()) {
-            m_sleeperStore.give(sleeper);
-            qWarning("FastThreadPool: no thread could be started to run the jobs queued "
-                     "before shutdown(); they stay pending");
-            return nullptr;
-        }
-        ++m_nextThreadNumber;
-        m_threads.push_back(thread);
-        return thread;
-    } catch (const std::bad_alloc &) {
-        return nullptr;
-    }
-}
-
-bool PoolPrivate::hasChildThatRunsJobs() const
-{
-    // A child not told to stop, or one draining the queue, takes what is queued; one told to
-    // stop now does not.
-    std::lock_guard lock(m_threadsMutex);
-    return std::any_of(m_threads.begin(), m_threads.end(), [](const auto &thread) {
-        return thread->isWorker() && !thread->isFinished()
-                && (static_cast<const WorkerThread *>(thread.get())->isRunning()
-                    || thread->drains());
-    });
-}
-
-int PoolPrivate::directMapThreads() const noexcept
-{
-    return std::min(maxChildren, 4 * std::max(1, QThread::idealThreadCount()));
-}
-
 void PoolPrivate::startMapThreads(int count, const MapBody &body)
 {
-    // Made before any starts (an allocation failure leaves nothing running); a thread that
-    // cannot be started is dropped; if none starts, nothing of the map ran.
-    std::vector<std::shared_ptr<MapThread>> threads;
-    threads.reserve(std::size_t(count));
-    std::lock_guard lock(m_threadsMutex);
-    requireRunning("Pool::map");
-    for (int i = 0; i < count; ++i)
-        threads.push_back(std::make_shared<MapThread>(
-                *this, namePrefix + QLatin1Char('-') + QString::number(m_nextThreadNumber + i),
-                body));
-    m_threads.reserve(m_threads.size() + threads.size());
-    int started = 0;
-    for (auto &thread : threads) {
-        // relaxed: published to the thread by its start; undone below if it fails.
-        m_mapBusy.fetch_add(1, std::memory_order_relaxed);
-        if (!thread->tryStart()) {
-            m_mapBusy.fetch_sub(1, std::memory_order_relaxed); // relaxed: as above
-            continue;
-        }
-        ++m_nextThreadNumber;
-        ++started;
-        m_threads.push_back(std::move(thread));
-    }
-    if (started == 0)
-        throw ThreadStartFailed("Pool::map: no thread could be started for the map "
-                                "(QThread::start() failed); no item ran");
+    m_workers.startMapThreads(count, body, [this] { throwStopped("Pool::map"); });
 }
 
 // ---- running ---------------------------------------------------------------------------
-
-void PoolPrivate::wakeAllSleepers() { m_sleepers.wakeAll(m_waking); }
-
-void PoolPrivate::mapThreadEnded()
-{
-    // release: the thread's results are visible to whoever sees the count drop.
-    m_mapBusy.fetch_sub(1, std::memory_order_release);
-    notifyWorkEnded();
-}
 
 void PoolPrivate::jobsEnded(std::uint64_t count)
 {
     // release: pairs with the acquire in unfinishedJobs().
     m_ended.fetch_add(count, std::memory_order_release);
     notifyWorkEnded();
-    // relaxed: a stopping pool's draining workers may be waiting for exactly this.
-    if (m_stopped.load(std::memory_order_relaxed))
+    // A stopping pool's draining children may be waiting for exactly this.
+    if (m_workers.isStopped())
         wakeAllSleepers();
 }
 
@@ -343,18 +225,8 @@ std::uint64_t PoolPrivate::endedJobs(std::uint64_t &running) const
 {
     // Callers read the claimed ids after this: both only grow and a job ends after its id
     // was claimed, so the difference is never negative and is 0 only when nothing is left.
-    // Per thread the finished count is read before the in-job flag (see JobProgress).
-    std::uint64_t ended = 0;
-    {
-        std::lock_guard lock(m_threadsMutex);
-        ended = m_finishedByRemoved;
-        for (const auto &thread : m_threads) {
-            ended += thread->finishedJobs();
-            running += thread->inJob() ? 1 : 0;
-        }
-    }
-    ended += m_ended.load(std::memory_order_acquire); // acquire: see jobsEnded()
-    return ended;
+    const std::uint64_t finished = m_workers.finishedJobs(running);
+    return finished + m_ended.load(std::memory_order_acquire); // acquire: see jobsEnded()
 }
 
 QList<JobId> PoolPrivate::pendingIds()
@@ -369,12 +241,6 @@ QList<JobId> PoolPrivate::pendingIds()
     });
     std::reverse(head.begin(), head.end()); // the head is a stack: newest first
     return head + tail;
-}
-
-std::vector<std::shared_ptr<PoolThread>> PoolPrivate::threadsSnapshot() const
-{
-    std::lock_guard lock(m_threadsMutex);
-    return m_threads;
 }
 
 // ---- timers ----------------------------------------------------------------------------
@@ -553,10 +419,7 @@ bool PoolPrivate::cancelAll()
     if (!victims.empty())
         jobsEnded(victims.size());
     // Running direct maps take no more items: what they have not taken is pending too.
-    std::lock_guard lock(m_threadsMutex);
-    for (const auto &thread : m_threads)
-        if (!thread->isWorker())
-            thread->requestStop(StopMode::Now);
+    m_workers.stopMaps();
     return true;
 }
 
@@ -572,72 +435,30 @@ void PoolPrivate::cancelJobsStoppedBySoonShutdown()
         jobsEnded(victims.size());
 }
 
-PoolPrivate::StopRequest PoolPrivate::requestStop(StopMode mode, StopCause cause)
+WorkerSet::Stop PoolPrivate::requestStop(StopMode mode, StopCause cause)
 {
-    StopRequest request;
-    bool drainerNeeded = true;
-    {
-        std::lock_guard lock(m_threadsMutex);
-        request.epoch = m_epoch;
-        m_stopCause.store(cause, std::memory_order_relaxed); // relaxed: see m_stopCause
-        // seq_cst: see submit().
-        request.stoppedNow = !m_stopped.exchange(true, std::memory_order_seq_cst);
-        m_shutdown.store(true, std::memory_order_relaxed); // relaxed: a status flag
-        // Children are told first: one that finishes its job while the rest of this runs
-        // (and someone who saw isShutdown() may already have let it finish) starts no
-        // other. Under the lock, so a child is either listed here or never spawned.
-        for (const auto &thread : m_threads) {
-            thread->requestStop(mode);
-            if (thread->drains())
-                drainerNeeded = false;
-        }
-        // relaxed: under m_threadsMutex, which spawnWorker() takes.
-        m_workers.store(0, std::memory_order_relaxed);
-        request.threads = m_threads;
-    }
+    m_stopCause.store(cause, std::memory_order_relaxed); // relaxed: see m_stopCause
+    WorkerSet::Stop request = m_workers.stop(mode);
     // A graceful stop runs every job accepted before it; one accepted just as the stop came
-    // may have found no child and been refused one (spawnWorker() saw the stop): start a
+    // may have found no child and been refused one (spawnChild() saw the stop): start a
     // child that drains the queue. The claims of all accepted jobs are visible here (the
     // seq_cst handshake of submit()). shutdown() checks again once the children ended.
-    if (mode == StopMode::Drain && request.stoppedNow && drainerNeeded && unstartedJobs() > 0) {
-        if (auto drainer = spawnDrainer())
+    if (mode == StopMode::Drain && request.stoppedNow && !request.childDrains
+        && unstartedJobs() > 0) {
+        if (auto drainer = m_workers.spawnDrainer())
             request.threads.push_back(std::move(drainer));
     }
     wakeAllSleepers();
     // What follows is for this stop only: a clear() that came meanwhile has made the pool
     // run again, and its new jobs, timers and bound are not this stop's to end.
-    if (!sameEpoch(request.epoch))
+    if (!m_workers.inEpoch(request.epoch))
         return request;
     if (mode == StopMode::Now)
         cancelJobsStoppedBySoonShutdown();
     cancelTimers(); // no timer fires into a stopped pool
-    {
-        // Under the lock: a clear() closes the bound again after it moved the epoch on.
-        std::lock_guard lock(m_threadsMutex);
-        if (m_epoch == request.epoch)
-            m_delivery.openBounds();
-    }
+    // Under the set's lock: a clear() closes the bound again after it moved the epoch on.
+    m_workers.inEpoch(request.epoch, [this] { m_delivery.openBounds(); });
     return request;
-}
-
-bool PoolPrivate::sameEpoch(std::uint64_t epoch) const
-{
-    std::lock_guard lock(m_threadsMutex);
-    return m_epoch == epoch;
-}
-
-bool PoolPrivate::joinAll(const std::vector<std::shared_ptr<PoolThread>> &threads,
-                          QDeadlineTimer deadline)
-{
-    for (const auto &thread : threads) {
-        // Not the calling thread (it ends when its job returns), nor one that is itself
-        // waiting for the others (two jobs calling shutdown() must not wait for each other).
-        if (thread->isCurrent() || thread->isWaitingForOthers())
-            continue;
-        if (!thread->join(deadline))
-            return false;
-    }
-    return true;
 }
 
 bool PoolPrivate::shutdown(QDeadlineTimer deadline, bool soon, StopCause cause)
@@ -657,43 +478,32 @@ bool PoolPrivate::shutdown(QDeadlineTimer deadline, bool soon, StopCause cause)
     if (self)
         self->setWaitingForOthers(true);
 
-    const StopRequest request = requestStop(soon ? StopMode::Now : StopMode::Drain, cause);
-    if (sameEpoch(request.epoch))
+    const WorkerSet::Stop request = requestStop(soon ? StopMode::Now : StopMode::Drain, cause);
+    if (m_workers.inEpoch(request.epoch))
         m_scheduler.stop(); // its thread ends too: no thread of the pool runs after shutdown
-    if (!joinAll(request.threads, deadline))
+    if (!WorkerSet::joinAll(request.threads, deadline))
         return false;
     // The children ended; a job accepted as this stop came may still wait (it found no
     // child that drains: one refused by the stop, one stopping for an earlier
     // shutdownChildren()). A graceful stop of a running pool runs it, unless a clear() made
     // the pool run again meanwhile. (Jobs an earlier stop left listed stay listed.)
-    while (!soon && request.stoppedNow && sameEpoch(request.epoch) && unstartedJobs() > 0) {
-        auto drainer = spawnDrainer();
-        if (!drainer || !joinAll({drainer}, deadline))
+    while (!soon && request.stoppedNow && m_workers.inEpoch(request.epoch) && unstartedJobs() > 0) {
+        auto drainer = m_workers.spawnDrainer();
+        if (!drainer || !WorkerSet::joinAll({drainer}, deadline))
             return false;
     }
     return m_delivery.stopCallbackThreads(deadline);
-}
-
-bool PoolPrivate::hasLiveThreads() const
-{
-    std::lock_guard lock(m_threadsMutex);
-    return std::any_of(m_threads.begin(), m_threads.end(),
-                       [](const auto &thread) { return !thread->isFinished(); });
 }
 
 void PoolPrivate::clear()
 {
     cancelAll();
     m_delivery.clearQueues(); // the entries' destructors may be user code: no lock held
-    {
-        std::lock_guard lock(m_threadsMutex); // ordered with spawnWorker() and requestStop()
-        ++m_epoch;
-        m_stopped.store(false, std::memory_order_seq_cst); // seq_cst: see submit()
-        m_shutdown.store(false, std::memory_order_relaxed); // relaxed: a status flag
-        // relaxed: see m_stopCause.
-        m_stopCause.store(StopCause::None, std::memory_order_relaxed);
-        m_delivery.closeBounds(); // after a stop's openBounds(), which checks the epoch
-    }
+    // relaxed: see m_stopCause.
+    m_stopCause.store(StopCause::None, std::memory_order_relaxed);
+    // The bound is closed under the set's lock: after a stop's openBounds(), which checks
+    // the epoch this moves on.
+    m_workers.restart([this] { m_delivery.closeBounds(); });
     // Children still draining for an earlier graceful stop leave now (see shouldExit()); one
     // asleep waiting for a job that another child took is woken to see it.
     wakeAllSleepers();

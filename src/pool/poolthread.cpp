@@ -41,7 +41,8 @@ inline void runJob(PoolPrivate &d, JobRecord *record, RetireBatch &retire, JobPr
 
 } // namespace
 
-PoolThread::PoolThread(PoolPrivate &pool, const QString &name) : d(pool), m_lanes(pool.m_delivery)
+PoolThread::PoolThread(PoolPrivate &pool, const QString &name, int number)
+    : d(pool), m_lanes(pool.m_delivery), m_number(number)
 {
     setObjectName(name); // QThread names the OS thread after it: visible in debuggers
     setRole({&pool, true});
@@ -51,8 +52,7 @@ PoolThread::~PoolThread() = default;
 
 void PoolThread::body()
 {
-    // relaxed: a statistic; shutdown learns that a thread ended from QThread::wait().
-    d.m_alive.fetch_add(1, std::memory_order_relaxed);
+    d.m_workers.threadEntered();
     d.m_delivery.signalPump().poke(Wakeup::Counters);
     if (d.options.initCallback) {
         try {
@@ -70,7 +70,7 @@ void PoolThread::body()
         }
     }
     m_lanes.release(); // a later thread may take them over
-    d.m_alive.fetch_sub(1, std::memory_order_relaxed); // relaxed: as above
+    d.m_workers.threadLeft();
     d.m_delivery.signalPump().poke(Wakeup::Counters);
 }
 
@@ -90,7 +90,7 @@ bool WorkerThread::shouldExit(StopMode mode) const
     // seq_cst: ordered with clear()'s store and its wake-up, like the sleeper handshake.
     return mode == StopMode::Now
             || (mode == StopMode::Drain
-                && (!d.m_stopped.load(std::memory_order_seq_cst) || d.unstartedJobs() == 0));
+                && (!d.m_workers.isStoppedOrdered() || d.unstartedJobs() == 0));
 }
 
 void WorkerThread::work()
@@ -137,7 +137,7 @@ void WorkerThread::work()
             // Only now, before sleeping, do our retirements reach the block headers, which
             // every submit reads: a worker that keeps finding work never writes them.
             retire.flush();
-            d.m_sleepers.add(m_sleeper);
+            d.m_workers.sleepers().add(m_sleeper);
             record = queue.pop(); // a submit may have missed the registration: look again
             mode = StopMode(m_stop.load(std::memory_order_seq_cst)); // seq_cst: see above
             bool woken = false;
@@ -145,7 +145,7 @@ void WorkerThread::work()
                 Sleepers::sleep(m_sleeper);
                 woken = true;
             } else {
-                woken = d.m_sleepers.remove(m_sleeper); // true: a waker claimed us first
+                woken = d.m_workers.sleepers().remove(m_sleeper); // true: a waker took us first
             }
             if (woken) {
                 setBusy(true); // before leaving the waking count: never counted as neither

@@ -35,8 +35,11 @@ struct alignas(64) JobProgress
 class PoolThread : public JoinableThread
 {
 public:
-    PoolThread(PoolPrivate &pool, const QString &name);
+    //! `number`: the thread's place in the order the pool made its threads (and its name).
+    PoolThread(PoolPrivate &pool, const QString &name, int number);
     ~PoolThread() override;
+
+    int number() const noexcept { return m_number; }
 
     //! Jobs this thread ran to their end; written by this thread only.
     std::uint64_t finishedJobs() const noexcept
@@ -52,7 +55,6 @@ public:
     {
         return m_progress.busy.load(std::memory_order_relaxed); // relaxed: see JobProgress
     }
-    virtual bool isWorker() const noexcept { return false; }
     //! Asks the thread to stop as `mode` says; it ends on its own.
     virtual void requestStop(StopMode mode) noexcept = 0;
     //! A child asked to drain the queue before it ends, not ended yet.
@@ -68,19 +70,19 @@ protected:
     PoolPrivate &d;
     JobProgress m_progress;
     ThreadLanes m_lanes; // this thread's way into the pool's queues
+    const int m_number;
 };
 
 class WorkerThread final : public PoolThread
 {
 public:
     //! `sleeper`: where it sleeps when there is no work (the pool's, outlives the thread).
-    WorkerThread(PoolPrivate &pool, const QString &name, Sleeper &sleeper)
-        : PoolThread(pool, name), m_sleeper(sleeper)
+    WorkerThread(PoolPrivate &pool, const QString &name, int number, Sleeper &sleeper)
+        : PoolThread(pool, name, number), m_sleeper(sleeper)
     { }
     Sleeper &sleeper() noexcept { return m_sleeper; }
 
     void requestStop(StopMode mode) noexcept override;
-    bool isWorker() const noexcept override { return true; }
     bool drains() const noexcept override
     {
         // relaxed: a hint for starting a drainer; shutdown() checks again after the join.
@@ -104,8 +106,8 @@ private:
 class MapThread final : public PoolThread
 {
 public:
-    MapThread(PoolPrivate &pool, const QString &name, MapBody body)
-        : PoolThread(pool, name), m_body(std::move(body))
+    MapThread(PoolPrivate &pool, const QString &name, int number, MapBody body)
+        : PoolThread(pool, name, number), m_body(std::move(body))
     { }
     //! Now: stops taking items (shutdownChildren, shutdown(soon), cancelAll()); a drain
     //! lets the map run to its end.
