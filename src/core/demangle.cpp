@@ -1,6 +1,6 @@
 #include "core/demangle.h"
 
-#include <fastthreadpool/jobcontext.h>
+#include <fastthreadpool/detail/jobcontext.h>
 
 #include <cxxabi.h>
 

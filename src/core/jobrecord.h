@@ -2,7 +2,7 @@
 // line, so handing a job from the submitting core to a worker moves one line.
 #pragma once
 
-#include <fastthreadpool/task.h>
+#include <fastthreadpool/detail/task.h>
 
 #include <atomic>
 #include <cstdint>

@@ -105,7 +105,8 @@ public:
     //! Ends `count` shares of life of records in `block` (batched by RetireBatch).
     void retire(JobBlock *block, std::uint32_t count);
 
-    //! Calls fn(record, id) for the record of `id` under the store lock, if its block is live.
+    //! Returns fn(record) for the record of `id`, called under the store lock, or false if
+    //! `id` names no live block.
     template<class Fn>
     bool withRecord(std::uint64_t id, Fn &&fn)
     {

@@ -64,7 +64,8 @@ public:
         //! Consumer side, under the queue's mutex.
         bool pop(T &out)
         {
-            // acquire: pairs with push(); the entry and the links before it are visible.
+            // acquire: pairs with emplace()'s release; the entry and the links before it are
+            // visible.
             if (m_popped == m_pushed.load(std::memory_order_acquire))
                 return false;
             if (m_headPos == Segment::kSize) {

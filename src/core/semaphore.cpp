@@ -28,8 +28,6 @@ Semaphore::Semaphore(int value) : m_count(value)
                                     + std::to_string(value) + ")");
 }
 
-Semaphore::~Semaphore() = default;
-
 bool Semaphore::tryAcquire(QDeadlineTimer deadline)
 {
     if (deadline.isForever())

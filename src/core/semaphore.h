@@ -2,7 +2,7 @@
 #pragma once
 
 #include <fastthreadpool/fastthreadpool_export.h>
-#include <fastthreadpool/saturating.h>
+#include <fastthreadpool/detail/saturating.h>
 
 #include <QtCore/qdeadlinetimer.h>
 
@@ -39,7 +39,7 @@ public:
     explicit Semaphore(int value = 1);
     Semaphore(const Semaphore &) = delete;
     Semaphore &operator=(const Semaphore &) = delete;
-    ~Semaphore();
+    ~Semaphore() = default;
 
     /*!
         Takes one permit. Blocking (the default): waits as long as needed and returns true.
@@ -53,13 +53,13 @@ public:
     }
 
     //! Takes one permit, waiting until `deadline` at most. Returns false at the deadline.
-    bool tryAcquire(QDeadlineTimer deadline);
+    [[nodiscard]] bool tryAcquire(QDeadlineTimer deadline);
 
     //! As tryAcquire(QDeadlineTimer), for a std::chrono timeout of any type; a timeout
     //! beyond the clock's range waits as long as needed. Throws std::invalid_argument for a
     //! floating-point NaN.
     template<class Rep, class Period>
-    bool tryAcquireFor(std::chrono::duration<Rep, Period> timeout)
+    [[nodiscard]] bool tryAcquireFor(std::chrono::duration<Rep, Period> timeout)
     {
         using namespace std::chrono;
         const nanoseconds wait
@@ -70,7 +70,7 @@ public:
                 steady_clock::time_point(duration_cast<steady_clock::duration>(until)));
     }
     //! As tryAcquire(QDeadlineTimer), for a steady-clock time point.
-    bool tryAcquireUntil(std::chrono::steady_clock::time_point deadline);
+    [[nodiscard]] bool tryAcquireUntil(std::chrono::steady_clock::time_point deadline);
 
     /*!
         Adds `n` permits and wakes up to `n` waiters. Throws std::invalid_argument if `n` is

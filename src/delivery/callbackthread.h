@@ -49,13 +49,13 @@ public:
     CallbackThread(const CallbackThread &) = delete;
     CallbackThread &operator=(const CallbackThread &) = delete;
 
-    //! Producers push on their lane of lanes(), then call published().
+    //! Producers emplace() on their lane of lanes(), then call published().
     LaneQueue<T> &lanes() noexcept { return m_queue; }
     void published()
     {
         m_items.release(1);
         // seq_cst: ordered with stop()'s store, so a producer that still sees a runner
-        // pushed before that runner was told to stop, and its final drain takes the entry.
+        // emplaced before that runner was told to stop, and its final drain takes the entry.
         if (!m_running.load(std::memory_order_seq_cst))
             ensureStarted();
     }

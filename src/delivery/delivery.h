@@ -3,7 +3,7 @@
 // wakes whoever waits for progress. New routes (signals) plug in here, not in the workers.
 #pragma once
 
-#include <fastthreadpool/jobcontext.h>
+#include <fastthreadpool/detail/jobcontext.h>
 #include <fastthreadpool/resultqueue.h>
 
 #include "core/eventcount.h"

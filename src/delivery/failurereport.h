@@ -1,7 +1,7 @@
 // Private: turns a caught exception into a Failure entry and logs it.
 #pragma once
 
-#include <fastthreadpool/jobcontext.h>
+#include <fastthreadpool/detail/jobcontext.h>
 #include <fastthreadpool/result.h>
 
 #include <QtCore/qloggingcategory.h>

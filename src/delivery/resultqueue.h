@@ -39,15 +39,16 @@ public:
     ResultQueue &operator=(const ResultQueue &) = delete;
 
     //! Takes the oldest entry if there is one; never waits.
-    std::optional<T> tryTake();
+    [[nodiscard]] std::optional<T> tryTake();
     //! Waits for an entry until `deadline`; std::nullopt at the deadline.
-    std::optional<T> take(QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever));
+    [[nodiscard]] std::optional<T> take(QDeadlineTimer deadline
+                                        = QDeadlineTimer(QDeadlineTimer::Forever));
     /*!
         Takes an entry whose permit the caller already acquired from count(), the Python
         idiom `done_cnt.acquire(); done.popleft()`. Calling it without holding a permit
         is a logic error: it throws std::logic_error if the queue is empty.
     */
-    T takeReserved();
+    [[nodiscard]] T takeReserved();
     //! Takes every entry there is now.
     QList<T> takeAll();
     //! Takes the oldest entries there are now, at most `max` of them; never waits.

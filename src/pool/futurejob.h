@@ -2,7 +2,7 @@
 // the pool's queues.
 #pragma once
 
-#include <fastthreadpool/jobcontext.h>
+#include <fastthreadpool/detail/jobcontext.h>
 
 #include <QtCore/qfuture.h>
 #include <QtCore/qpromise.h>

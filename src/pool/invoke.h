@@ -4,7 +4,7 @@
 #pragma once
 
 #include <fastthreadpool/generator.h>
-#include <fastthreadpool/jobcontext.h>
+#include <fastthreadpool/detail/jobcontext.h>
 
 #include <QtCore/qstring.h>
 #include <QtCore/qvariant.h>

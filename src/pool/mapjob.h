@@ -3,7 +3,7 @@
 // mutex-guarded iterator for plain input ranges) so that uneven item costs balance out.
 #pragma once
 
-#include <fastthreadpool/invoke.h>
+#include <fastthreadpool/detail/invoke.h>
 
 #include <algorithm>
 #include <atomic>

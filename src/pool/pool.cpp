@@ -68,10 +68,10 @@ void Pool::submitTasks(std::vector<detail::Task> &tasks, const char *caller)
     d->submitBatch(tasks, caller);
 }
 
-void Pool::startMapThreads(int count, detail::MapBody body, const char *caller)
+void Pool::startMapThreads(int count, const detail::MapBody &body, const char *caller)
 {
     Q_UNUSED(caller);
-    d->startMapThreads(count, std::move(body));
+    d->startMapThreads(count, body);
 }
 
 int Pool::directMapThreads() const noexcept { return d->m_workers.directMapThreads(); }

@@ -4,17 +4,17 @@
 #include <fastthreadpool/ascompleted.h>
 #include <fastthreadpool/errors.h>
 #include <fastthreadpool/fastthreadpool_export.h>
-#include <fastthreadpool/futurejob.h>
-#include <fastthreadpool/invoke.h>
-#include <fastthreadpool/mapjob.h>
+#include <fastthreadpool/detail/futurejob.h>
+#include <fastthreadpool/detail/invoke.h>
+#include <fastthreadpool/detail/mapjob.h>
 #include <fastthreadpool/pooloptions.h>
 #include <fastthreadpool/result.h>
 #include <fastthreadpool/resultqueue.h>
-#include <fastthreadpool/saturating.h>
+#include <fastthreadpool/detail/saturating.h>
 #include <fastthreadpool/semaphore.h>
-#include <fastthreadpool/task.h>
+#include <fastthreadpool/detail/task.h>
 #include <fastthreadpool/timerid.h>
-#include <fastthreadpool/timerspec.h>
+#include <fastthreadpool/detail/timerspec.h>
 
 #include <QtCore/qdatetime.h>
 #include <QtCore/qdeadlinetimer.h>
@@ -118,8 +118,8 @@ class FASTTHREADPOOL_EXPORT Pool : public QObject
     Q_PROPERTY(int childCount READ childCount NOTIFY childCountChanged)
     Q_PROPERTY(int busy READ busy NOTIFY busyChanged)
     Q_PROPERTY(qint64 pending READ pending NOTIFY pendingChanged)
-    Q_PROPERTY(qsizetype doneCount READ doneQueued NOTIFY doneCountChanged)
-    Q_PROPERTY(qsizetype failedCount READ failedQueued NOTIFY failedCountChanged)
+    Q_PROPERTY(qsizetype doneQueued READ doneQueued NOTIFY doneQueuedChanged)
+    Q_PROPERTY(qsizetype failedQueued READ failedQueued NOTIFY failedQueuedChanged)
     Q_PROPERTY(quint64 submitted READ submitted NOTIFY submittedChanged)
     Q_PROPERTY(quint64 completed READ completed NOTIFY completedChanged)
     Q_PROPERTY(QList<FastThreadPool::JobId> jobs READ jobs)
@@ -392,9 +392,9 @@ public:
     Semaphore &doneCount() noexcept { return done().count(); }
     //! The semaphore counting failed() entries.
     Semaphore &failedCount() noexcept { return failed().count(); }
-    //! done().size(), the doneCount property.
+    //! done().size(), the doneQueued property (doneCount() is the semaphore counting it).
     qsizetype doneQueued() const noexcept;
-    //! failed().size(), the failedCount property.
+    //! failed().size(), the failedQueued property (failedCount() is the semaphore counting it).
     qsizetype failedQueued() const noexcept;
     //! Jobs submitted so far (map slices and timer runs included).
     quint64 submitted() const noexcept;
@@ -466,7 +466,12 @@ Q_SIGNALS:
     void childCountChanged(int childCount);
     void busyChanged(int busy);
     void pendingChanged(qint64 pending);
+    void doneQueuedChanged(qsizetype doneQueued);
+    void failedQueuedChanged(qsizetype failedQueued);
+    //! Deprecated (the property was named doneCount, like the semaphore doneCount()):
+    //! emitted with doneQueuedChanged() for one release; connect that one instead.
     void doneCountChanged(qsizetype doneCount);
+    //! Deprecated: emitted with failedQueuedChanged() for one release.
     void failedCountChanged(qsizetype failedCount);
     void submittedChanged(quint64 submitted);
     void completedChanged(quint64 completed);
@@ -537,7 +542,7 @@ private:
     //! Queues every task or none (then throws as submit()).
     void submitTasks(std::vector<detail::Task> &tasks, const char *caller);
     //! Starts `count` threads running `body`; throws if none could be started.
-    void startMapThreads(int count, detail::MapBody body, const char *caller);
+    void startMapThreads(int count, const detail::MapBody &body, const char *caller);
     //! The most threads a direct map starts.
     int directMapThreads() const noexcept;
     detail::MapCounters &mapCounters() noexcept;

@@ -19,9 +19,9 @@ struct SignalWant
 };
 
 //! Every signal the pump serves, with the Wakeup::Want bit it needs.
-const std::array<SignalWant, 12> &signalWants()
+const std::array<SignalWant, 14> &signalWants()
 {
-    static const std::array<SignalWant, 12> table{{
+    static const std::array<SignalWant, 14> table{{
             {QMetaMethod::fromSignal(&Pool::resultReady), Wakeup::Results},
             {QMetaMethod::fromSignal(&Pool::resultsReady), Wakeup::Results},
             {QMetaMethod::fromSignal(&Pool::jobFailed), Wakeup::Failures},
@@ -30,6 +30,8 @@ const std::array<SignalWant, 12> &signalWants()
             {QMetaMethod::fromSignal(&Pool::busyChanged), Wakeup::Counters},
             {QMetaMethod::fromSignal(&Pool::childCountChanged), Wakeup::Counters},
             {QMetaMethod::fromSignal(&Pool::pendingChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::doneQueuedChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::failedQueuedChanged), Wakeup::Counters},
             {QMetaMethod::fromSignal(&Pool::doneCountChanged), Wakeup::Counters},
             {QMetaMethod::fromSignal(&Pool::failedCountChanged), Wakeup::Counters},
             {QMetaMethod::fromSignal(&Pool::submittedChanged), Wakeup::Counters},
@@ -103,8 +105,10 @@ void PoolSignals::emitChanges(const Counters &before, const Counters &now)
     announce(before.busy, now.busy, &Pool::busyChanged);
     announce(before.alive, now.alive, &Pool::aliveChanged);
     announce(before.childCount, now.childCount, &Pool::childCountChanged);
-    announce(before.doneQueued, now.doneQueued, &Pool::doneCountChanged);
-    announce(before.failedQueued, now.failedQueued, &Pool::failedCountChanged);
+    announce(before.doneQueued, now.doneQueued, &Pool::doneQueuedChanged);
+    announce(before.failedQueued, now.failedQueued, &Pool::failedQueuedChanged);
+    announce(before.doneQueued, now.doneQueued, &Pool::doneCountChanged); // deprecated
+    announce(before.failedQueued, now.failedQueued, &Pool::failedCountChanged); // deprecated
 }
 
 void PoolSignals::emitIdle() { emit q.idle(); }

@@ -2,7 +2,7 @@
 // first runs, how often it repeats, and how to make the task of each run.
 #pragma once
 
-#include <fastthreadpool/task.h>
+#include <fastthreadpool/detail/task.h>
 
 #include <chrono>
 

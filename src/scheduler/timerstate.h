@@ -5,7 +5,7 @@
 #pragma once
 
 #include <fastthreadpool/jobid.h>
-#include <fastthreadpool/task.h>
+#include <fastthreadpool/detail/task.h>
 #include <fastthreadpool/timerid.h>
 
 #include <atomic>

@@ -418,7 +418,7 @@ void tst_Semaphore::tryAcquireForRejectsNaN()
 {
     Semaphore semaphore(1);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             semaphore.tryAcquireFor(std::chrono::duration<double>(
+                             (void)semaphore.tryAcquireFor(std::chrono::duration<double>(
                                      std::numeric_limits<double>::quiet_NaN())));
     QCOMPARE(semaphore.value(), 1);
 }

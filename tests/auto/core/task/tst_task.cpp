@@ -1,7 +1,7 @@
 // White-box tests of the type-erased job: inline storage, relocation, one destruction.
-#include <fastthreadpool/task.h>
+#include <fastthreadpool/detail/task.h>
 
-#include <fastthreadpool/jobcontext.h>
+#include <fastthreadpool/detail/jobcontext.h>
 
 #include <QtTest/qtest.h>
 

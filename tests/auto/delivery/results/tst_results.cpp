@@ -245,7 +245,7 @@ void tst_Results::countsEqualQueueLengths()
     QVERIFY(pool.done().take(QDeadlineTimer(10s)).has_value());
     QVERIFY(pool.done().take(QDeadlineTimer(10s)).has_value());
     QVERIFY(pool.failedCount().acquire());
-    pool.failed().takeReserved();
+    (void)pool.failed().takeReserved();
     CHECK_COUNTS(pool, 10, 4);
 
     int taken = 0;
