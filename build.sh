@@ -6,6 +6,8 @@
 #   ./build.sh sanitizers   ThreadSanitizer and AddressSanitizer+UBSan builds of the tests
 #   ./build.sh fuzz         libFuzzer targets (clang): API sequences and Semaphore, each for
 #                           FUZZ_SECONDS (default 60), from the seed corpus in tests/fuzz/corpus
+#   ./build.sh lint         clang-format (the repository's .clang-format) and clang-tidy (.clang-tidy)
+#                           over src/ and qml/; any finding fails
 #   ./build.sh soak         the stress test for FASTTHREADPOOL_STRESS_SECONDS (default 1800)
 #   ./build.sh benchmark    build and run the side-by-side benchmarks (pass --quick, --json F)
 #   ./build.sh deps         only install the Debian packages the project needs
@@ -22,7 +24,7 @@ packages=(
     qml6-module-qtquick-templates
     libtbb-dev libboost-dev libbenchmark-dev
     libgl-dev xvfb valgrind
-    clang-14 libclang-rt-14-dev
+    clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14
 )
 
 deps() {
@@ -101,6 +103,12 @@ fuzz)
             -rss_limit_mb=6144 -print_final_stats=1 -artifact_prefix=build-fuzz/ "$corpus"
         rm -rf "$corpus"
     done
+    ;;
+lint)
+    deps
+    git ls-files '*.h' '*.cpp' | xargs clang-format-14 --dry-run -Werror
+    build build # compile_commands.json and the generated headers
+    run-clang-tidy-14 -p build -j "$jobs" -quiet "$PWD/(src|qml)/.*\\.cpp\$"
     ;;
 soak)
     deps

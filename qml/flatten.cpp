@@ -114,7 +114,7 @@ private:
                 return false;
             list.append(std::move(item));
         }
-        *out = std::move(list);
+        *out = list; // QVariant has no rvalue constructor from a list in Qt 6.4
         return true;
     }
 
@@ -157,9 +157,9 @@ private:
             const QString key = it.name();
             if (!run(it.value(), Path{&where, nullptr, &key, 0}, depth + 1, &item))
                 return false;
-            map.insert(key, std::move(item));
+            map.insert(key, item);
         }
-        *out = std::move(map);
+        *out = map;
         return true;
     }
 

@@ -157,9 +157,8 @@ private:
         if (it != m_compiled.cend())
             return *it;
         // The parentheses make a declaration ("function f() {}") an expression too.
-        const QJSValue value
-                = m_engine.evaluate(QLatin1Char('(') + job.function + QLatin1String("\n)"),
-                                    job.fileName, job.lineNumber);
+        QJSValue value = m_engine.evaluate(QLatin1Char('(') + job.function + QLatin1String("\n)"),
+                                           job.fileName, job.lineNumber);
         if (value.isError())
             throw errorFrom(value);
         if (!value.isCallable())

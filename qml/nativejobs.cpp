@@ -30,7 +30,7 @@ void registerNativeJob(const QString &name, NativeJob job)
     Registry &r = registry();
     QWriteLocker lock(&r.lock);
     if (job)
-        r.jobs.insert(name, std::move(job));
+        r.jobs.emplace(name, std::move(job));
     else
         r.jobs.remove(name);
 }

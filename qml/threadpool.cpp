@@ -356,7 +356,7 @@ double ThreadPool::enqueue(Kind kind, const char *method, Prepared &&job,
             const JobId id = kind == Kind::Job ? pool->submit(std::move(job.run))
                                                : pool->submitFirst(std::move(job.run));
             if (job.control)
-                m_jobs.insert(id, std::move(job.control));
+                m_jobs.emplace(id, std::move(job.control));
             if (m_jobs.size() >= m_pruneAt)
                 prune();
             return double(id);
@@ -368,7 +368,7 @@ double ThreadPool::enqueue(Kind kind, const char *method, Prepared &&job,
                     : kind == Kind::At ? pool->submitAt(at, delay, std::move(job.run))
                                        : pool->schedule(delay, std::move(job.run));
             if (job.control)
-                m_timers.insert(timer.value, std::move(job.control));
+                m_timers.emplace(timer.value, std::move(job.control));
             return double(timer.value);
         }
         }
@@ -537,7 +537,7 @@ JobId ThreadPool::submitCall(const QString &function, const QVariantList &args)
     Prepared job = prepare(resolve("submitCall", QJSValue(function), 0), QVariantList(args));
     const JobId id = p.submit(std::move(job.run));
     if (job.control)
-        m_jobs.insert(id, std::move(job.control));
+        m_jobs.emplace(id, std::move(job.control));
     if (m_jobs.size() >= m_pruneAt)
         prune();
     return id;

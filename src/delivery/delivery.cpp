@@ -130,7 +130,8 @@ void Delivery::fail(ThreadLanes &lanes, std::exception_ptr error, JobId id, QVar
                     const FunctionInfo &function) noexcept
 {
     try {
-        Failure failure = makeFailure(error, id, std::move(args), function, m_failureOptions);
+        Failure failure
+                = makeFailure(std::move(error), id, std::move(args), function, m_failureOptions);
         if (!m_resultIds)
             failure.id = 0; // Failure::id follows resultId; the details keep the real id
         route(lanes, std::move(failure));
@@ -143,7 +144,7 @@ void Delivery::failCallback(ThreadLanes &lanes, std::exception_ptr error,
                             const char *where) noexcept
 {
     try {
-        route(lanes, callbackFailure(error, where, m_failureOptions.details));
+        route(lanes, callbackFailure(std::move(error), where, m_failureOptions.details));
     } catch (...) {
         qCCritical(lcFailures) << "could not record the failure of" << where;
     }
@@ -153,7 +154,7 @@ void Delivery::failElsewhere(std::exception_ptr error, const char *where) noexce
 {
     try {
         std::lock_guard lock(m_elsewhereMutex);
-        route(m_elsewhereLanes, callbackFailure(error, where, m_failureOptions.details));
+        route(m_elsewhereLanes, callbackFailure(std::move(error), where, m_failureOptions.details));
     } catch (...) {
         qCCritical(lcFailures) << "could not record the failure of" << where;
     }

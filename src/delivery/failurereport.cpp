@@ -19,7 +19,7 @@ Q_LOGGING_CATEGORY(lcFailures, "fastthreadpool.failures")
 
 namespace {
 
-void describe(std::exception_ptr error, Failure &failure)
+void describe(const std::exception_ptr &error, Failure &failure)
 {
     try {
         std::rethrow_exception(error);
@@ -71,9 +71,9 @@ Failure makeFailure(std::exception_ptr error, JobId id, QVariantList &&args,
 {
     Failure failure;
     failure.id = id;
-    failure.exception = error;
-    failure.args = std::move(args);
     describe(error, failure);
+    failure.exception = std::move(error);
+    failure.args = std::move(args);
     if (options.details) {
         failure.details = QStringLiteral("%1\n  job id: %2\n  function: %3\n  thread: %4"
                                          "\n  stack of the worker where it was caught:%5")
@@ -87,7 +87,7 @@ Failure makeFailure(std::exception_ptr error, JobId id, QVariantList &&args,
 
 Failure callbackFailure(std::exception_ptr error, const char *where, bool details)
 {
-    Failure failure = makeFailure(error, 0, {}, {}, FailureOptions{details});
+    Failure failure = makeFailure(std::move(error), 0, {}, {}, FailureOptions{details});
     failure.message = QString::fromUtf8(where) + QLatin1String(" threw: ") + failure.message;
     return failure;
 }

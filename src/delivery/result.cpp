@@ -29,6 +29,8 @@ QDebug operator<<(QDebug debug, const Failure &failure)
     return debug;
 }
 
+// Qt's convention: a QDebug stream is taken and returned by value.
+// NOLINTNEXTLINE(performance-unnecessary-value-param)
 QDebug operator<<(QDebug debug, const Completion &completion)
 {
     if (completion.isFailure())

@@ -21,7 +21,13 @@ void Wakeup::post() noexcept
         return;
     // Qt delivers it in the thread m_target lives in now (moveToThread moves it along);
     // ~QObject drops it if the target dies first.
-    QCoreApplication::postEvent(m_target, new QEvent(eventType()));
+    try {
+        QCoreApplication::postEvent(m_target, new QEvent(eventType()));
+    } catch (...) {
+        // Out of memory: nothing was posted, so the next poke must try again (release:
+        // like rearm(), a later poker that reads 0 may post).
+        m_posted.store(0, std::memory_order_release);
+    }
 }
 
 void Wakeup::rearm() noexcept
