@@ -1,0 +1,58 @@
+# Checks that no source file includes upwards: core <- delivery <- pool, core <- scheduler
+# <- pool. Every include is mapped back to the folder of src/ that holds it: "layer/x.h"
+# directly, <fastthreadpool/x.h> and <fastthreadpool/detail/x.h> by finding x.h in src/.
+# Run: cmake -DSOURCE_DIR=<repository> -P check_layers.cmake (a ctest, label "docs").
+cmake_minimum_required(VERSION 3.20)
+
+if(NOT SOURCE_DIR)
+    message(FATAL_ERROR "pass -DSOURCE_DIR=<repository root>")
+endif()
+
+set(allowed_core core)
+set(allowed_delivery core delivery)
+set(allowed_scheduler core scheduler)
+set(allowed_pool core delivery scheduler pool)
+
+# Which layer each header name lives in.
+file(GLOB_RECURSE headers RELATIVE "${SOURCE_DIR}/src" "${SOURCE_DIR}/src/*.h")
+foreach(header IN LISTS headers)
+    get_filename_component(name "${header}" NAME)
+    string(REGEX MATCH "^[a-z]+" layer "${header}")
+    set(layer_of_${name} ${layer})
+endforeach()
+
+set(violations "")
+set(checked 0)
+foreach(layer core delivery scheduler pool)
+    file(GLOB files "${SOURCE_DIR}/src/${layer}/*.h" "${SOURCE_DIR}/src/${layer}/*.cpp")
+    foreach(file IN LISTS files)
+        file(STRINGS "${file}" includes REGEX "^#include [<\"]")
+        foreach(line IN LISTS includes)
+            set(target "")
+            if(line MATCHES "^#include \"([a-z]+)/[^\"]+\"")
+                set(target ${CMAKE_MATCH_1})
+            elseif(line MATCHES "^#include <fastthreadpool/(detail/)?([a-z_]+\\.h)>")
+                set(name ${CMAKE_MATCH_2})
+                if(DEFINED layer_of_${name})
+                    set(target ${layer_of_${name}})
+                endif()
+            endif()
+            if(target)
+                math(EXPR checked "${checked} + 1")
+                if(NOT target IN_LIST allowed_${layer})
+                    file(RELATIVE_PATH where "${SOURCE_DIR}" "${file}")
+                    list(APPEND violations "${where}: ${layer} includes ${target} (${line})")
+                endif()
+            endif()
+        endforeach()
+    endforeach()
+endforeach()
+
+if(checked EQUAL 0)
+    message(FATAL_ERROR "no include was checked: is SOURCE_DIR right?")
+endif()
+if(violations)
+    list(JOIN violations "\n  " text)
+    message(FATAL_ERROR "upward includes:\n  ${text}")
+endif()
+message(STATUS "${checked} includes checked, none upward")
