@@ -13,7 +13,9 @@
 #include <QtCore/qelapsedtimer.h>
 #include <QtTest/qtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -322,5 +324,18 @@ int tst_Stress::round(std::uint64_t seed, int ops)
     return submitted;
 }
 
-QTEST_GUILESS_MAIN(tst_Stress)
+int main(int argc, char *argv[])
+{
+    // A soak is one test function that runs for FASTTHREADPOOL_STRESS_SECONDS: Qt Test's
+    // watchdog (5 minutes by default) must allow that and the final drain, in int ms.
+    const qint64 soak = qEnvironmentVariable("FASTTHREADPOOL_STRESS_SECONDS").toLongLong();
+    if (soak > 0 && !qEnvironmentVariableIsSet("QTEST_FUNCTION_TIMEOUT")) {
+        const qint64 bounded = std::min<qint64>(soak, std::numeric_limits<int>::max() / 1000 - 300);
+        qputenv("QTEST_FUNCTION_TIMEOUT", QByteArray::number((bounded + 300) * 1000));
+    }
+    QCoreApplication app(argc, argv);
+    tst_Stress test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_stress.moc"
