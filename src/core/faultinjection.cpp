@@ -3,6 +3,7 @@
 #if defined(FASTTHREADPOOL_FAULT_INJECTION)
 
 #    include <atomic>
+#    include <mutex>
 
 namespace FastThreadPool::detail::fault {
 
@@ -12,6 +13,8 @@ constexpr int kPoints = int(Point::Count);
 // counts after joining whatever it started; no other data hangs on these.
 std::atomic<int> g_armed[kPoints];
 std::atomic<int> g_hits[kPoints];
+std::mutex g_hookMutex;
+std::function<void()> g_hooks[kPoints];
 } // namespace
 
 bool hit(Point point) noexcept
@@ -39,7 +42,25 @@ void reset() noexcept
     for (int i = 0; i < kPoints; ++i) {
         g_armed[i].store(0, std::memory_order_relaxed);
         g_hits[i].store(0, std::memory_order_relaxed);
+        setHook(Point(i), {});
     }
+}
+
+void setHook(Point point, std::function<void()> hook)
+{
+    const std::lock_guard lock(g_hookMutex);
+    g_hooks[int(point)] = std::move(hook);
+}
+
+void pass(Point point)
+{
+    std::function<void()> hook;
+    {
+        const std::lock_guard lock(g_hookMutex);
+        hook = g_hooks[int(point)];
+    }
+    if (hook)
+        hook(); // unlocked: a hook may wait for other threads that pass points too
 }
 
 } // namespace FastThreadPool::detail::fault

@@ -3,11 +3,18 @@
 // (a test-only build of the library); in every other build hit() is a constant false.
 #pragma once
 
+#if defined(FASTTHREADPOOL_FAULT_INJECTION)
+#    include <functional>
+#endif
+
 namespace FastThreadPool::detail::fault {
 
 enum class Point : int {
     ThreadStart, // a pool, map, callback or scheduler thread fails to start
     BlockAllocation, // the job store cannot allocate a block of job records
+    // Pause points (a hook runs there; nothing fails): they let a test force an interleaving.
+    SemaphoreTimedOut, // a timed Semaphore wait reached its deadline, before it withdraws
+    SemaphoreCountedIn, // ...and found that a release() counted it in: a token is owed
     Count
 };
 
@@ -18,10 +25,15 @@ bool hit(Point point) noexcept;
 void arm(Point point, int count) noexcept;
 //! How often `point` failed since the last reset.
 int hits(Point point) noexcept;
-//! Disarms every point and zeroes the counts.
+//! Disarms every point, removes the hooks and zeroes the counts.
 void reset() noexcept;
+//! Runs `hook` on every pass() of `point` (an empty hook removes it).
+void setHook(Point point, std::function<void()> hook);
+//! Runs the hook of `point`, if any (without holding any lock).
+void pass(Point point);
 #else
 constexpr bool hit(Point) noexcept { return false; }
+constexpr void pass(Point) noexcept { }
 #endif
 
 } // namespace FastThreadPool::detail::fault

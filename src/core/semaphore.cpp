@@ -1,6 +1,7 @@
 #include <fastthreadpool/semaphore.h>
 
 #include "core/cpurelax.h"
+#include "core/faultinjection.h"
 #include "core/futex.h"
 
 #include <QtCore/qdebug.h>
@@ -19,6 +20,9 @@ namespace {
 // about 6 us on the target machines, a cache-line hand-over about 70 ns, so a few
 // microseconds of polite spinning catch a prompt release without a system call.
 constexpr int kSpinBeforeSleep = 256;
+// How long a timed-out waiter that was counted in sleeps for its token before it looks at
+// the count again (see acquireSlow()).
+constexpr std::chrono::microseconds kOwedTokenSlice{100};
 } // namespace
 
 Semaphore::Semaphore(int value) : m_count(value)
@@ -58,16 +62,24 @@ bool Semaphore::acquireSlow(const SteadyTime *deadline)
         return true;
     if (takeToken(deadline))
         return true;
-    // Timed out. Withdraw the commitment unless a release() already counted us in.
-    // relaxed: the CAS only restores the counter; no data is published by withdrawing.
-    std::int64_t c = m_count.load(std::memory_order_relaxed);
-    while (c < 0) {
-        if (m_count.compare_exchange_weak(c, c + 1, std::memory_order_relaxed))
-            return false;
+    detail::fault::pass(detail::fault::Point::SemaphoreTimedOut);
+    // Timed out. Withdraw the commitment unless a release() already counted us in; then a
+    // token is owed to us, but tokens are not addressed: a waiter that committed since may
+    // take it, and the count then shows a waiter again, which is us. So wait for a token in
+    // short slices and withdraw as soon as the count shows a waiter: never wait unbounded.
+    for (;;) {
+        // relaxed: the CAS only restores the counter; no data is published by withdrawing.
+        std::int64_t c = m_count.load(std::memory_order_relaxed);
+        while (c < 0) {
+            if (m_count.compare_exchange_weak(c, c + 1, std::memory_order_relaxed))
+                return false;
+        }
+        detail::fault::pass(detail::fault::Point::SemaphoreCountedIn);
+        // The releaser adds the token right after counting us in: the slice is rarely used.
+        const SteadyTime slice = std::chrono::steady_clock::now() + kOwedTokenSlice;
+        if (takeToken(&slice))
+            return true;
     }
-    // A release() handed us a token after all: it is on its way, take it.
-    takeToken(nullptr);
-    return true;
 }
 
 bool Semaphore::tryTakeToken() noexcept
