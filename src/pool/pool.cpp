@@ -55,7 +55,7 @@ Pool::~Pool()
     // outlive the pool.
     do {
         d->shutdown(QDeadlineTimer(QDeadlineTimer::Forever), false);
-    } while (d->m_workers.hasLiveThreads());
+    } while (d->workers().hasLiveThreads());
 }
 
 JobId Pool::submitTask(detail::Task &&task, detail::Placement where, const char *caller)
@@ -74,9 +74,9 @@ void Pool::startMapThreads(int count, const detail::MapBody &body, const char *c
     d->startMapThreads(count, body);
 }
 
-int Pool::directMapThreads() const noexcept { return d->m_workers.directMapThreads(); }
+int Pool::directMapThreads() const noexcept { return d->workers().directMapThreads(); }
 
-detail::MapCounters &Pool::mapCounters() noexcept { return d->m_mapCounters; }
+detail::MapCounters &Pool::mapCounters() noexcept { return d->mapCounters(); }
 
 void Pool::requireRunning(const char *caller) const { d->requireRunning(caller); }
 
@@ -85,7 +85,7 @@ AsCompleted Pool::asCompleted() { return asCompleted(QDeadlineTimer(QDeadlineTim
 namespace {
 void requireQueues(const detail::PoolPrivate &d)
 {
-    if (d.m_delivery.hasCallbacks())
+    if (d.delivery().hasCallbacks())
         throw PoolCallback("Pool::asCompleted: results go to the done/failed callbacks of "
                            "this pool, not to its queues");
 }
@@ -146,9 +146,9 @@ bool Pool::cancel(TimerId timer) { return d->cancelTimer(timer); }
 
 void Pool::cancelTimers() { d->cancelTimers(); }
 
-QList<TimerId> Pool::delayed() const { return d->m_scheduler.delayed(); }
+QList<TimerId> Pool::delayed() const { return d->scheduler().delayed(); }
 
-QList<TimerId> Pool::scheduled() const { return d->m_scheduler.scheduled(); }
+QList<TimerId> Pool::scheduled() const { return d->scheduler().scheduled(); }
 
 bool Pool::shutdown(QDeadlineTimer deadline, bool soon) { return d->shutdown(deadline, soon); }
 
@@ -156,35 +156,35 @@ bool Pool::join(QDeadlineTimer deadline) { return d->shutdown(deadline, false); 
 
 void Pool::shutdownChildren() { d->shutdownChildren(); }
 
-int Pool::cleanupChildren() { return d->m_workers.cleanup(); }
+int Pool::cleanupChildren() { return d->workers().cleanup(); }
 
 void Pool::clear() { d->clear(); }
 
 bool Pool::waitIdle(QDeadlineTimer deadline) { return d->waitIdle(deadline); }
 
-int Pool::maxChildren() const noexcept { return d->m_workers.maxChildren(); }
+int Pool::maxChildren() const noexcept { return d->workers().maxChildren(); }
 
-int Pool::alive() const noexcept { return d->m_workers.alive(); }
+int Pool::alive() const noexcept { return d->workers().alive(); }
 
-QList<QThread *> Pool::childThreads() const { return d->m_workers.threads(); }
+QList<QThread *> Pool::childThreads() const { return d->workers().threads(); }
 
-int Pool::childCount() const { return d->m_workers.count(); }
+int Pool::childCount() const { return d->workers().count(); }
 
-int Pool::busy() const { return d->m_workers.busyChildren(false) + d->m_workers.mapThreadsBusy(); }
+int Pool::busy() const { return d->workers().busyChildren(false) + d->workers().mapThreadsBusy(); }
 
-qint64 Pool::pending() const { return qint64(d->unfinishedJobs()) + d->m_workers.mapThreadsBusy(); }
+qint64 Pool::pending() const { return qint64(d->unfinishedJobs()) + d->workers().mapThreadsBusy(); }
 
 QList<JobId> Pool::jobs() const { return d->pendingIds(); }
 
-bool Pool::isShutdown() const noexcept { return d->m_workers.isShutdown(); }
+bool Pool::isShutdown() const noexcept { return d->workers().isShutdown(); }
 
-ResultQueue<Result> &Pool::done() noexcept { return d->m_delivery.done(); }
+ResultQueue<Result> &Pool::done() noexcept { return d->delivery().done(); }
 
-ResultQueue<Failure> &Pool::failed() noexcept { return d->m_delivery.failed(); }
+ResultQueue<Failure> &Pool::failed() noexcept { return d->delivery().failed(); }
 
-qsizetype Pool::doneQueued() const noexcept { return d->m_delivery.done().size(); }
+qsizetype Pool::doneQueued() const noexcept { return d->delivery().done().size(); }
 
-qsizetype Pool::failedQueued() const noexcept { return d->m_delivery.failed().size(); }
+qsizetype Pool::failedQueued() const noexcept { return d->delivery().failed().size(); }
 
 quint64 Pool::submitted() const noexcept { return d->submittedJobs(); }
 
@@ -193,7 +193,7 @@ quint64 Pool::completed() const { return d->completedJobs(); }
 bool Pool::event(QEvent *event)
 {
     if (event->type() == detail::Wakeup::eventType()) {
-        d->m_delivery.signalPump().onWakeup();
+        d->delivery().signalPump().onWakeup();
         return true;
     }
     return QObject::event(event);
@@ -201,18 +201,18 @@ bool Pool::event(QEvent *event)
 
 void Pool::timerEvent(QTimerEvent *event)
 {
-    if (!d->m_delivery.signalPump().onTimer(event->timerId()))
+    if (!d->delivery().signalPump().onTimer(event->timerId()))
         QObject::timerEvent(event);
 }
 
 void Pool::connectNotify(const QMetaMethod &signal)
 {
-    d->m_delivery.signalPump().signalConnected(detail::PoolSignals::wantOf(signal));
+    d->delivery().signalPump().signalConnected(detail::PoolSignals::wantOf(signal));
 }
 
 void Pool::disconnectNotify(const QMetaMethod &signal)
 {
-    d->m_delivery.signalPump().signalDisconnected(detail::PoolSignals::wantOf(signal));
+    d->delivery().signalPump().signalDisconnected(detail::PoolSignals::wantOf(signal));
 }
 
 QDebug operator<<(QDebug debug, const Pool &pool)

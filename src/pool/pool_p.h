@@ -153,6 +153,17 @@ public:
     Pool &q;
     const PoolOptions options;
 
+    // The parts, for the pool's own files (pool.cpp, poolthread.cpp): the data stays private.
+    WorkerSet &workers() noexcept { return m_workers; }
+    const WorkerSet &workers() const noexcept { return m_workers; }
+    Delivery &delivery() noexcept { return m_delivery; }
+    const Delivery &delivery() const noexcept { return m_delivery; }
+    Scheduler &scheduler() noexcept { return m_scheduler; }
+    MapCounters &mapCounters() noexcept { return m_mapCounters; }
+    JobQueue &queue() noexcept { return m_queue; }
+    JobStore &store() noexcept { return m_store; }
+
+private:
     // Waiting without polling: asCompleted() sleeps on m_arrivals (an entry reached a queue,
     // or work ended), waitIdle() on m_workEnded only, so that a waitIdle() caller is not
     // woken for every result.
@@ -175,7 +186,6 @@ public:
     // Written on rare events; its own line.
     alignas(64) std::atomic<std::uint64_t> m_ended{0}; // jobs ended without running
 
-private:
     std::uint64_t endedJobs(std::uint64_t &running) const;
     //! claim() that counts an id it could not give a record as ended (and rethrows).
     JobStore::Claim claim()

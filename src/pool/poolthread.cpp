@@ -21,7 +21,7 @@ inline void runJob(PoolPrivate &d, JobRecord *record, RetireBatch &retire, JobPr
                                                 std::memory_order_acquire,
                                                 std::memory_order_relaxed)) {
         progress.inJob.store(true, std::memory_order_relaxed); // relaxed: see JobProgress
-        DeliveryContext context = d.m_delivery.context(lanes, JobWord::id(word));
+        DeliveryContext context = d.delivery().context(lanes, JobWord::id(word));
         try {
             record->task.run(context);
         } catch (...) {
@@ -42,7 +42,7 @@ inline void runJob(PoolPrivate &d, JobRecord *record, RetireBatch &retire, JobPr
 } // namespace
 
 PoolThread::PoolThread(PoolPrivate &pool, const QString &name, int number)
-    : d(pool), m_lanes(pool.m_delivery), m_number(number)
+    : d(pool), m_lanes(pool.delivery()), m_number(number)
 {
     setObjectName(name); // QThread names the OS thread after it: visible in debuggers
     setRole({&pool, true});
@@ -52,13 +52,13 @@ PoolThread::~PoolThread() = default;
 
 void PoolThread::body()
 {
-    d.m_workers.threadEntered();
-    d.m_delivery.signalPump().poke(Wakeup::Counters);
+    d.workers().threadEntered();
+    d.delivery().signalPump().poke(Wakeup::Counters);
     if (d.options.initCallback) {
         try {
             d.options.initCallback(this);
         } catch (...) {
-            d.m_delivery.failCallback(m_lanes, std::current_exception(), "initCallback");
+            d.delivery().failCallback(m_lanes, std::current_exception(), "initCallback");
         }
     }
     work();
@@ -66,12 +66,12 @@ void PoolThread::body()
         try {
             d.options.finishCallback(this);
         } catch (...) {
-            d.m_delivery.failCallback(m_lanes, std::current_exception(), "finishCallback");
+            d.delivery().failCallback(m_lanes, std::current_exception(), "finishCallback");
         }
     }
     m_lanes.release(); // a later thread may take them over
-    d.m_workers.threadLeft();
-    d.m_delivery.signalPump().poke(Wakeup::Counters);
+    d.workers().threadLeft();
+    d.delivery().signalPump().poke(Wakeup::Counters);
 }
 
 void WorkerThread::requestStop(StopMode mode) noexcept
@@ -90,13 +90,13 @@ bool WorkerThread::shouldExit(StopMode mode) const
     // seq_cst: ordered with clear()'s store and its wake-up, like the sleeper handshake.
     return mode == StopMode::Now
             || (mode == StopMode::Drain
-                && (!d.m_workers.isStoppedOrdered() || d.unstartedJobs() == 0));
+                && (!d.workers().isStoppedOrdered() || d.unstartedJobs() == 0));
 }
 
 void WorkerThread::work()
 {
-    RetireBatch retire(d.m_store);
-    JobQueue::Consumer queue(d.m_queue, retire);
+    RetireBatch retire(d.store());
+    JobQueue::Consumer queue(d.queue(), retire);
     bool busy = true; // a new child starts busy (JobProgress)
     auto setBusy = [&](bool nowBusy) {
         if (busy == nowBusy)
@@ -137,7 +137,7 @@ void WorkerThread::work()
             // Only now, before sleeping, do our retirements reach the block headers, which
             // every submit reads: a worker that keeps finding work never writes them.
             retire.flush();
-            d.m_workers.sleepers().add(m_sleeper);
+            d.workers().sleepers().add(m_sleeper);
             record = queue.pop(); // a submit may have missed the registration: look again
             mode = StopMode(m_stop.load(std::memory_order_seq_cst)); // seq_cst: see above
             bool woken = false;
@@ -145,7 +145,7 @@ void WorkerThread::work()
                 Sleepers::sleep(m_sleeper);
                 woken = true;
             } else {
-                woken = d.m_workers.sleepers().remove(m_sleeper); // true: a waker took us first
+                woken = d.workers().sleepers().remove(m_sleeper); // true: a waker took us first
             }
             if (woken) {
                 setBusy(true); // before leaving the waking count: never counted as neither
@@ -165,7 +165,7 @@ void WorkerThread::work()
 
 void MapThread::work()
 {
-    DeliveryContext context = d.m_delivery.context(m_lanes, 0);
+    DeliveryContext context = d.delivery().context(m_lanes, 0);
     try {
         m_body(context, m_stop);
     } catch (...) {
