@@ -29,3 +29,24 @@ string(JSON module_json SET "${module_json}" built_with target_system "\"${CMAKE
 file(WRITE "${PROJECT_BINARY_DIR}/FastThreadPool.json" "${module_json}\n")
 install(FILES "${PROJECT_BINARY_DIR}/FastThreadPool.json"
         DESTINATION "${CMAKE_INSTALL_DATADIR}/qt6/modules")
+
+# The README as the package's documentation (the generated reference joins it later).
+install(FILES "${PROJECT_SOURCE_DIR}/README.md" DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/fastthreadpool")
+
+# A Debian package of the install tree: `cpack -G DEB` in the build directory. One package
+# (library, headers, CMake package, QML module, module JSON, docs), installed under /usr
+# where the QML module lands in Qt's own QML directory. The tst_package ctest builds it and
+# checks its listing (dpkg-deb -c).
+set(CPACK_PACKAGE_NAME fastthreadpool)
+set(CPACK_PACKAGE_VENDOR "FastThreadPool")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "FastThreadPool developers")
+set(CPACK_DEBIAN_PACKAGE_SECTION libdevel)
+# Stated, not computed (dpkg-shlibdeps would need dpkg-dev): Qt 6.4's runtime libraries, and
+# its development package, which find_package(FastThreadPool) needs.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6core6 (>= 6.4), libqt6qml6 (>= 6.4), qt6-base-dev (>= 6.4)")
+include(CPack)
