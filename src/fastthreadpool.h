@@ -9,4 +9,5 @@
 #include <fastthreadpool/result.h>
 #include <fastthreadpool/resultqueue.h>
 #include <fastthreadpool/semaphore.h>
+#include <fastthreadpool/thisjob.h>
 #include <fastthreadpool/timerid.h>

@@ -29,7 +29,9 @@ struct JobWord
 {
     static constexpr std::uint64_t kHead = std::uint64_t(Placement::Head);
     static constexpr std::uint64_t kCancelledByStop = std::uint64_t(Placement::TailCancelledByStop);
-    static constexpr int kIdShift = 5;
+    //! Set on a Running word: a cancel was requested for the running job (ThisJob).
+    static constexpr std::uint64_t kCancelRequested = 32;
+    static constexpr int kIdShift = 6;
 
     //! `where` is its bits of the word (see Placement).
     static constexpr std::uint64_t make(std::uint64_t id, Placement where, JobState state) noexcept
@@ -44,6 +46,10 @@ struct JobWord
     static constexpr bool cancelledByStop(std::uint64_t word) noexcept
     {
         return (word & kCancelledByStop) != 0;
+    }
+    static constexpr bool cancelRequested(std::uint64_t word) noexcept
+    {
+        return (word & kCancelRequested) != 0;
     }
     static constexpr JobState state(std::uint64_t word) noexcept { return JobState(word & 7u); }
     static constexpr std::uint64_t with(std::uint64_t word, JobState state) noexcept

@@ -398,6 +398,22 @@ bool takePending(JobRecord &record, std::uint64_t id, std::vector<Task> &victims
     }
     return true;
 }
+
+//! Asks the running job of `record` (the job `id`, or any job for 0) to stop: ThisJob sees
+//! it. False if the record holds no such running job.
+bool requestCancel(JobRecord &record, std::uint64_t id)
+{
+    // relaxed: the CAS below decides; the bit publishes nothing but itself.
+    std::uint64_t word = record.word.load(std::memory_order_relaxed);
+    while ((id == 0 || JobWord::id(word) == id) && JobWord::state(word) == JobState::Running
+           && !JobWord::cancelRequested(word)) {
+        // relaxed: a flag the job polls; it orders no data.
+        if (record.word.compare_exchange_weak(word, word | JobWord::kCancelRequested,
+                                              std::memory_order_relaxed))
+            return true;
+    }
+    return false;
+}
 } // namespace
 
 bool PoolPrivate::cancel(JobId id)
@@ -405,8 +421,10 @@ bool PoolPrivate::cancel(JobId id)
     // The tasks are destroyed after the store lock is released: their destructors are user
     // code. The record stays queued; whoever meets it next sees Cancelled and retires it.
     std::vector<Task> victims;
-    const bool cancelled = m_store.withRecord(
-            id, [&](JobRecord &record) { return takePending(record, id, victims); });
+    // A running job is asked to stop (ThisJob::isCancelled()); it was not removed: false.
+    const bool cancelled = m_store.withRecord(id, [&](JobRecord &record) {
+        return takePending(record, id, victims) || (requestCancel(record, id), false);
+    });
     if (cancelled)
         jobsEnded(1);
     return cancelled;
@@ -453,8 +471,13 @@ WorkerSet::Stop PoolPrivate::requestStop(StopMode mode, StopCause cause)
     // run again, and its new jobs, timers and bound are not this stop's to end.
     if (!m_workers.inEpoch(request.epoch))
         return request;
-    if (mode == StopMode::Now)
+    if (mode == StopMode::Now) {
         cancelJobsStoppedBySoonShutdown();
+        // shutdown(soon), shutdownAll(now) and the application's quit also reach the jobs
+        // that run (ThisJob); Python's shutdownChildren() lets them finish.
+        if (cause != StopCause::ShutdownChildren)
+            m_store.forEachRecord([](JobRecord &record) { requestCancel(record, 0); });
+    }
     cancelTimers(); // no timer fires into a stopped pool
     // Under the set's lock: a clear() closes the bound again after it moved the epoch on.
     m_workers.inEpoch(request.epoch, [this] { m_delivery.openBounds(); });

@@ -1,6 +1,7 @@
 #include "pool/poolthread.h"
 
 #include "core/cpurelax.h"
+#include "core/currentjob.h"
 #include "pool/pool_p.h"
 
 #include <chrono>
@@ -11,7 +12,7 @@ namespace FastThreadPool::detail {
 namespace {
 //! Runs a job the queue handed out, unless it was cancelled meanwhile; ends its share.
 inline void runJob(PoolPrivate &d, JobRecord *record, RetireBatch &retire, JobProgress &progress,
-                   ThreadLanes &lanes)
+                   ThreadLanes &lanes, CurrentJob &current)
 {
     // acquire: the submitter's task is visible.
     std::uint64_t word = record->word.load(std::memory_order_acquire);
@@ -21,7 +22,9 @@ inline void runJob(PoolPrivate &d, JobRecord *record, RetireBatch &retire, JobPr
                                                 std::memory_order_acquire,
                                                 std::memory_order_relaxed)) {
         progress.inJob.store(true, std::memory_order_relaxed); // relaxed: see JobProgress
-        DeliveryContext context = d.delivery().context(lanes, JobWord::id(word));
+        const JobId id = JobWord::id(word);
+        DeliveryContext context = d.delivery().context(lanes, id);
+        const CurrentJobScope scope(current, record->word, id); // for ThisJob
         try {
             record->task.run(context);
         } catch (...) {
@@ -96,6 +99,7 @@ bool WorkerThread::shouldExit(StopMode mode) const
 void WorkerThread::work()
 {
     RetireBatch retire(d.store());
+    CurrentJob &current = currentJob(); // once: a thread_local lookup of the library
     JobQueue::Consumer queue(d.queue(), retire);
     bool busy = true; // a new child starts busy (JobProgress)
     auto setBusy = [&](bool nowBusy) {
@@ -116,7 +120,7 @@ void WorkerThread::work()
             break;
         if (JobRecord *record = queue.pop()) {
             setBusy(true);
-            runJob(d, record, retire, m_progress, m_lanes);
+            runJob(d, record, retire, m_progress, m_lanes, current);
             continue;
         }
         if (shouldExit(mode)) {
@@ -156,7 +160,7 @@ void WorkerThread::work()
         }
         if (record) {
             setBusy(true);
-            runJob(d, record, retire, m_progress, m_lanes);
+            runJob(d, record, retire, m_progress, m_lanes, current);
         }
     }
     queue.surrender(); // a ticket held for want of memory is not lost with this thread
