@@ -9,9 +9,8 @@ namespace FastThreadPool::detail {
 
 struct CurrentJob
 {
-    //! The running record's word (its cancel-request bit), or nullptr outside a job.
+    //! The running record's word (its id and cancel-request bit), or nullptr outside a job.
     const std::atomic<std::uint64_t> *word = nullptr;
-    std::uint64_t id = 0;
 };
 
 //! This thread's current job. Look it up once per thread and keep the reference: it is a
@@ -22,18 +21,12 @@ CurrentJob &currentJob() noexcept;
 class CurrentJobScope
 {
 public:
-    CurrentJobScope(CurrentJob &current, const std::atomic<std::uint64_t> &word,
-                    std::uint64_t id) noexcept
+    CurrentJobScope(CurrentJob &current, const std::atomic<std::uint64_t> &word) noexcept
         : m_current(current)
     {
         current.word = &word;
-        current.id = id;
     }
-    ~CurrentJobScope()
-    {
-        m_current.word = nullptr;
-        m_current.id = 0;
-    }
+    ~CurrentJobScope() { m_current.word = nullptr; }
     CurrentJobScope(const CurrentJobScope &) = delete;
     CurrentJobScope &operator=(const CurrentJobScope &) = delete;
 

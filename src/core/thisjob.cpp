@@ -13,7 +13,12 @@ thread_local CurrentJob t_current;
 CurrentJob &currentJob() noexcept { return t_current; }
 } // namespace detail
 
-JobId ThisJob::id() noexcept { return detail::t_current.id; }
+JobId ThisJob::id() noexcept
+{
+    const std::atomic<std::uint64_t> *word = detail::t_current.word;
+    // relaxed: the running job's own id, fixed while it runs.
+    return word ? detail::JobWord::id(word->load(std::memory_order_relaxed)) : 0;
+}
 
 bool ThisJob::isCancelled() noexcept
 {

@@ -22,9 +22,8 @@ inline void runJob(PoolPrivate &d, JobRecord *record, RetireBatch &retire, JobPr
                                                 std::memory_order_acquire,
                                                 std::memory_order_relaxed)) {
         progress.inJob.store(true, std::memory_order_relaxed); // relaxed: see JobProgress
-        const JobId id = JobWord::id(word);
-        DeliveryContext context = d.delivery().context(lanes, id);
-        const CurrentJobScope scope(current, record->word, id); // for ThisJob
+        DeliveryContext context = d.delivery().context(lanes, JobWord::id(word));
+        const CurrentJobScope scope(current, record->word); // for ThisJob
         try {
             record->task.run(context);
         } catch (...) {
