@@ -1,7 +1,11 @@
 #include "jsjob.h"
 
 #include "flatten.h"
+#include "jobbridge.h"
 #include "jserror.h"
+
+#include <fastthreadpool/errors.h>
+#include <fastthreadpool/thisjob.h>
 
 #include <QtCore/qhash.h>
 #include <QtCore/qregularexpression.h>
@@ -33,6 +37,18 @@ const QString kRunner = QStringLiteral(R"JS((function (f, args) {
 }))JS");
 
 constexpr qsizetype kMaxCompiled = 512;
+
+const QString kBridgeFile = QStringLiteral("fastthreadpool:bridge");
+// The job's own view of its pool. Defined before the source file, which may redefine them.
+const QString kBridge = QStringLiteral(R"JS((function (bridge) {
+    return {
+        progress: function (value, maximum, text) {
+            bridge.progress(value, maximum === undefined ? 100 : maximum,
+                            text === undefined ? "" : String(text));
+        },
+        cancelled: function () { return bridge.cancelled(); }
+    };
+}))JS");
 
 // The stack without the runner's own frame.
 QString userStack(const QString &stack)
@@ -86,6 +102,7 @@ public:
     {
         m_engine.installExtensions(QJSEngine::ConsoleExtension);
         m_runner = m_engine.evaluate(kRunner, kRunnerFile);
+        JobBridge::install(m_engine, m_bridge);
     }
 
     QJSEngine &engine() { return m_engine; }
@@ -173,6 +190,7 @@ private:
 
     std::shared_ptr<const JsSetup> m_setup;
     QJSEngine m_engine;
+    JobBridge m_bridge{m_engine}; // after the engine it reports errors to
     QJSValue m_runner;
     QJSValue m_module;
     bool m_loaded = false;
@@ -190,6 +208,29 @@ WorkerEngine &engineFor(const std::shared_ptr<const JsSetup> &setup)
 
 } // namespace
 
+void JobBridge::progress(double value, double maximum, const QString &text)
+{
+    try {
+        // Out of int's range is out of range: ThisJob::setProgress() says so.
+        auto toInt = [](double v) { return v >= -1e9 && v <= 1e9 ? int(v) : -1; };
+        ThisJob::setProgress(toInt(value), toInt(maximum), text);
+    } catch (const std::exception &error) {
+        // Never through the engine's frames: a JavaScript RangeError instead.
+        m_engine.throwError(QJSValue::RangeError, QString::fromUtf8(error.what()));
+    }
+}
+
+bool JobBridge::cancelled() const { return ThisJob::isCancelled(); }
+
+void JobBridge::install(QJSEngine &engine, JobBridge &bridge)
+{
+    QJSEngine::setObjectOwnership(&bridge, QJSEngine::CppOwnership); // a member, not garbage
+    const QJSValue functions
+            = engine.evaluate(kBridge, kBridgeFile).call({engine.newQObject(&bridge)});
+    for (const QString &name : {QStringLiteral("progress"), QStringLiteral("cancelled")})
+        engine.globalObject().setProperty(name, functions.property(name));
+}
+
 bool isFunctionName(const QString &text)
 {
     static const QRegularExpression name(
@@ -204,8 +245,7 @@ QVariant JsJob::operator()() const
     WorkerEngine &worker = engineFor(setup);
     QJSEngine &engine = worker.engine();
     if (!control->attach(&engine))
-        throw JsError(QStringLiteral("InterruptedError"),
-                      QStringLiteral("interrupted by %1 before it started").arg(control->reason()));
+        throw JobCancelled(); // stopped before it started: it ends cancelled
     QJSValue outcome;
     std::optional<JsError> failure;
     try {
@@ -220,8 +260,11 @@ QVariant JsJob::operator()() const
         // thread's next job gets a fresh one. The values bound to it go first.
         outcome = QJSValue();
         releaseThreadEngine();
-        throw JsError(QStringLiteral("InterruptedError"),
-                      QStringLiteral("interrupted by %1").arg(control->reason()));
+        throw JobCancelled(); // an interrupted job is cancelled, not failed
+    }
+    if (ThisJob::isCancelled()) {
+        // It stopped by itself on seeing cancelled(): cancelled, whatever it returned.
+        throw JobCancelled();
     }
     if (failure)
         throw *failure;

@@ -230,6 +230,15 @@ Pool *ThreadPool::ensurePool(const char *method)
         m_jobs.remove(id);
         emit failed(reportedId(id), errorObject(failure));
     });
+    connect(pool, &Pool::jobCancelled, this, [this](JobId id) {
+        m_jobs.remove(id);
+        emit jobCancelled(double(id));
+    });
+    connect(pool, &Pool::jobProgress, this,
+            [this](JobId id, int value, int maximum, const QString &text) {
+                emit progress(double(id), value, maximum, text);
+            });
+    connect(pool, &Pool::suspendedChanged, this, &ThreadPool::suspendedChanged);
     connect(pool, &Pool::idle, this, [this] {
         prune();
         emit idle();
@@ -243,6 +252,8 @@ Pool *ThreadPool::ensurePool(const char *method)
             [this](quint64 value) { m_submitted = double(value); });
     connect(pool, &Pool::completedChanged, this,
             [this](quint64 value) { m_completed = double(value); });
+    connect(pool, &Pool::cancelledChanged, this,
+            [this](quint64 value) { m_cancelled = double(value); });
     return pool;
 }
 
@@ -511,9 +522,13 @@ void ThreadPool::cancelAll()
 {
     if (!m_pool)
         return;
-    m_pool->cancelAll();
+    m_pool->cancelAll(CancelRunning::Yes);
     stopRunning(QStringLiteral("ThreadPool.cancelAll()"));
 }
+
+bool ThreadPool::suspend() { return ensurePool("suspend") && m_pool->suspend(); }
+
+bool ThreadPool::resume() { return m_pool && m_pool->resume(); }
 
 bool ThreadPool::shutdown(int timeoutMs, bool soon)
 {

@@ -62,9 +62,17 @@ const QJSValue &omitted();
 
     Stopping: cancel(id) drops a pending job and interrupts a running JavaScript job
     (QJSEngine::setInterrupted); cancelAll(), shutdown(..., true), the application quitting
-    and destroying the ThreadPool interrupt every running JavaScript job too. An
-    interrupted job fails with name "InterruptedError" and a message starting
-    "interrupted by". A C++ job cannot be interrupted: it runs to its end.
+    and destroying the ThreadPool interrupt every running JavaScript job too. A job
+    stopped while it ran ends cancelled: jobCancelled(id) follows instead of done or
+    failed, and it counts in `cancelled`, not in `completed`. A dropped pending job has no
+    signal (cancel() returned true). A C++ job (registerNativeJob) cannot be interrupted:
+    it sees ThisJob::isCancelled() and ends cancelled if it returns after that.
+
+    Inside a JavaScript job two global functions talk to the pool: progress(value,
+    maximum = 100, text = "") reports progress (the item emits progress(id, value,
+    maximum, text) at most every 16 ms per job; a value outside 0..maximum throws a
+    RangeError), and cancelled() is true once a cancel reached the job (a job that stops
+    on it ends cancelled). suspend() holds queued jobs until resume().
 
     Construction-time options (maxChildren, childNamePrefix, doneMax, resultId) are read
     when the pool starts: at the end of the QML component's creation, or on the first
@@ -101,10 +109,15 @@ class ThreadPool : public QObject, public QQmlParserStatus
     Q_PROPERTY(int pending READ pending NOTIFY pendingChanged BINDABLE bindablePending)
     //! Worker threads made so far.
     Q_PROPERTY(int childCount READ childCount NOTIFY childCountChanged BINDABLE bindableChildCount)
-    //! Jobs submitted so far (timer runs included): a progress bar shows completed of this.
+    //! Jobs submitted so far (timer runs included). Each ends in completed or cancelled: a
+    //! progress bar shows completed of (submitted - cancelled).
     Q_PROPERTY(double submitted READ submitted NOTIFY submittedChanged BINDABLE bindableSubmitted)
-    //! Jobs that ended so far: ran, failed or were cancelled.
+    //! Jobs that ran to an end so far: done or failed.
     Q_PROPERTY(double completed READ completed NOTIFY completedChanged BINDABLE bindableCompleted)
+    //! Jobs that ended cancelled so far: dropped before they ran, or stopped while running.
+    Q_PROPERTY(double cancelled READ cancelled NOTIFY cancelledChanged BINDABLE bindableCancelled)
+    //! Between suspend() and resume() (or a shutdown): no queued job starts.
+    Q_PROPERTY(bool suspended READ suspended NOTIFY suspendedChanged)
 
 public:
     explicit ThreadPool(QObject *parent = nullptr);
@@ -129,12 +142,15 @@ public:
     int childCount() const { return m_childCount; }
     double submitted() const { return m_submitted; }
     double completed() const { return m_completed; }
+    double cancelled() const { return m_cancelled; }
+    bool suspended() const { return m_pool && m_pool->isSuspended(); }
     QBindable<int> bindableAlive() { return &m_alive; }
     QBindable<int> bindableBusy() { return &m_busy; }
     QBindable<int> bindablePending() { return &m_pending; }
     QBindable<int> bindableChildCount() { return &m_childCount; }
     QBindable<double> bindableSubmitted() { return &m_submitted; }
     QBindable<double> bindableCompleted() { return &m_completed; }
+    QBindable<double> bindableCancelled() { return &m_cancelled; }
 
     /*!
         Appends the job fn(args...) to the queue; returns its id. See the class comment for
@@ -196,15 +212,21 @@ public:
 
     /*!
         Stops job `id`: a pending job is dropped (no signal follows), a running JavaScript
-        job is interrupted (failed follows, name "InterruptedError"). False if the job is
-        unknown, finished, or a running C++ job.
+        job is interrupted (jobCancelled follows). False if the job is unknown, finished,
+        or a running C++ job (which is asked to stop: ThisJob::isCancelled()).
     */
     Q_INVOKABLE bool cancel(double id);
     //! Cancels a timer; a run of it that is running is interrupted. False if it was no
     //! longer live.
     Q_INVOKABLE bool cancelTimer(double handle);
-    //! Drops every pending job and interrupts every running JavaScript job. Timers stay.
+    //! Drops every pending job and interrupts every running JavaScript job (a C++ job is
+    //! asked to stop, ThisJob::isCancelled()). Timers stay.
     Q_INVOKABLE void cancelAll();
+    //! No queued job starts until resume() (running jobs go on). False if already
+    //! suspended or shut down.
+    Q_INVOKABLE bool suspend();
+    //! Queued jobs start again; false if the pool was not suspended.
+    Q_INVOKABLE bool resume();
     /*!
         Shuts the pool down, waiting at most `timeoutMs` (< 0: as long as it takes) in the
         calling (GUI) thread. soon = false: queued jobs run first; soon = true: pending
@@ -231,6 +253,10 @@ Q_SIGNALS:
     void failed(double id, const QVariantMap &error);
     //! Nothing is pending or running any more, and every result was delivered.
     void idle();
+    //! Job `id` (its real id, whatever resultId) reported progress from inside the job.
+    void progress(double id, int value, int maximum, const QString &text);
+    //! Job `id` (its real id) was stopped while it ran: its end, instead of done or failed.
+    void jobCancelled(double id);
 
     void maxChildrenChanged();
     void childNamePrefixChanged();
@@ -243,6 +269,8 @@ Q_SIGNALS:
     void childCountChanged();
     void submittedChanged();
     void completedChanged();
+    void cancelledChanged();
+    void suspendedChanged();
 
 private:
     enum class Kind { Job, First, Later, At, Schedule };
@@ -278,6 +306,7 @@ private:
     Q_OBJECT_BINDABLE_PROPERTY(ThreadPool, int, m_childCount, &ThreadPool::childCountChanged)
     Q_OBJECT_BINDABLE_PROPERTY(ThreadPool, double, m_submitted, &ThreadPool::submittedChanged)
     Q_OBJECT_BINDABLE_PROPERTY(ThreadPool, double, m_completed, &ThreadPool::completedChanged)
+    Q_OBJECT_BINDABLE_PROPERTY(ThreadPool, double, m_cancelled, &ThreadPool::cancelledChanged)
 
     // The JavaScript jobs and timers that may be running, to interrupt them. GUI thread
     // only; an entry goes when its outcome is delivered, or when only this map still

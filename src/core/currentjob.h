@@ -2,15 +2,18 @@
 // job; everything else sees no job.
 #pragma once
 
-#include <atomic>
-#include <cstdint>
+#include <fastthreadpool/detail/jobcontext.h>
+
+#include "core/suspendgate.h"
 
 namespace FastThreadPool::detail {
 
 struct CurrentJob
 {
-    //! The running record's word (its id and cancel-request bit), or nullptr outside a job.
-    const std::atomic<std::uint64_t> *word = nullptr;
+    //! The running job's context (its id, cancel request, progress), or nullptr outside a job.
+    JobContext *context = nullptr;
+    //! The pool's suspension, for ThisJob::suspendIfRequested() (set with `context`).
+    SuspendGate *suspension = nullptr;
 };
 
 //! This thread's current job. Look it up once per thread and keep the reference: it is a
@@ -21,12 +24,17 @@ CurrentJob &currentJob() noexcept;
 class CurrentJobScope
 {
 public:
-    CurrentJobScope(CurrentJob &current, const std::atomic<std::uint64_t> &word) noexcept
+    CurrentJobScope(CurrentJob &current, JobContext &context, SuspendGate &suspension) noexcept
         : m_current(current)
     {
-        current.word = &word;
+        current.context = &context;
+        current.suspension = &suspension;
     }
-    ~CurrentJobScope() { m_current.word = nullptr; }
+    ~CurrentJobScope()
+    {
+        m_current.context = nullptr;
+        m_current.suspension = nullptr;
+    }
     CurrentJobScope(const CurrentJobScope &) = delete;
     CurrentJobScope &operator=(const CurrentJobScope &) = delete;
 

@@ -46,4 +46,16 @@ public:
     using std::logic_error::logic_error;
 };
 
+/*!
+    Thrown by ThisJob::checkCancelled() when a cancel reached the running job. A job that
+    ends by it (or by any JobCancelled it lets escape) is cancelled, not failed: it counts
+    in Pool::cancelled(), and nothing reaches failed(), jobFailed() or the failed callback.
+    A submitFuture() job ended by it cancels its QFuture.
+*/
+class FASTTHREADPOOL_EXPORT JobCancelled : public std::exception
+{
+public:
+    const char *what() const noexcept override { return "the job was cancelled"; }
+};
+
 } // namespace FastThreadPool

@@ -2,6 +2,7 @@
 // line, so handing a job from the submitting core to a worker moves one line.
 #pragma once
 
+#include <fastthreadpool/detail/jobcontext.h>
 #include <fastthreadpool/detail/task.h>
 
 #include <atomic>
@@ -30,7 +31,7 @@ struct JobWord
     static constexpr std::uint64_t kHead = std::uint64_t(Placement::Head);
     static constexpr std::uint64_t kCancelledByStop = std::uint64_t(Placement::TailCancelledByStop);
     //! Set on a Running word: a cancel was requested for the running job (ThisJob).
-    static constexpr std::uint64_t kCancelRequested = 32;
+    static constexpr std::uint64_t kCancelRequested = JobContext::kCancelRequestedBit;
     static constexpr int kIdShift = 6;
 
     //! `where` is its bits of the word (see Placement).

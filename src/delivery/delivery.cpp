@@ -1,20 +1,51 @@
 #include "delivery/delivery.h"
 
+#include <fastthreadpool/errors.h>
+
 #include <QtCore/qdebug.h>
 
 namespace FastThreadPool {
 
 namespace detail {
 
+namespace {
+bool isJobCancelled(const std::exception_ptr &error) noexcept
+{
+    try {
+        std::rethrow_exception(error);
+    } catch (const JobCancelled &) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+} // namespace
+
 void DeliveryContext::deliver(QVariant &&value, JobId id, bool toQueue)
 {
-    m_delivery.deliver(m_lanes, std::move(value), id, toQueue);
+    if (acceptValue()) // a job that a cancel reached first is cancelled: its value is dropped
+        m_delivery.deliver(m_lanes, std::move(value), id, toQueue);
 }
 
 void DeliveryContext::fail(std::exception_ptr error, JobId id, QVariantList &&args,
                            const FunctionInfo &function) noexcept
 {
-    m_delivery.fail(m_lanes, error, id, std::move(args), function);
+    // ThisJob::checkCancelled() (or the job's own JobCancelled): cancelled, not failed.
+    // Whatever a job throws after a cancel reached it is not a failure either.
+    // A JobCancelled after the job handed over values (a generator) ends it completed.
+    const bool stopped = isJobCancelled(error);
+    if (stopped || isCancelled()) {
+        settle(JobOutcome::Cancelled);
+        if (stopped || outcome() == JobOutcome::Cancelled)
+            return;
+    }
+    settle(JobOutcome::Completed);
+    m_delivery.fail(m_lanes, std::move(error), id, std::move(args), function);
+}
+
+void DeliveryContext::setProgress(int value, int maximum, const QString &text)
+{
+    m_delivery.progress(id(), value, maximum, text);
 }
 
 LaneQueue<Result>::Lane &ThreadLanes::acquireDone()

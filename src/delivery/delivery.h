@@ -10,11 +10,14 @@
 #include "delivery/callbackthread.h"
 #include "delivery/deliveryoptions.h"
 #include "delivery/failurereport.h"
+#include "delivery/jobevents.h"
 #include "delivery/spacegate.h"
 #include "delivery/signalpump.h"
 #include "delivery/threadlanes.h"
 #include "delivery/wakeup.h"
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 
@@ -27,13 +30,15 @@ class Delivery;
 class DeliveryContext final : public JobContext
 {
 public:
+    //! `word`: the running record's word (see JobContext), nullptr for a direct map's thread.
     DeliveryContext(Delivery &delivery, ThreadLanes &lanes, JobId id, bool keepsValues,
-                    bool capturesArgs) noexcept
-        : JobContext(id, keepsValues, capturesArgs), m_delivery(delivery), m_lanes(lanes)
+                    bool capturesArgs, const std::atomic<std::uint64_t> *word) noexcept
+        : JobContext(id, keepsValues, capturesArgs, word), m_delivery(delivery), m_lanes(lanes)
     { }
     void deliver(QVariant &&value, JobId id, bool toQueue = false) override;
     void fail(std::exception_ptr error, JobId id, QVariantList &&args,
               const FunctionInfo &function) noexcept override;
+    void setProgress(int value, int maximum, const QString &text) override;
 
 private:
     Delivery &m_delivery;
@@ -52,9 +57,10 @@ public:
     bool keepsValues() const noexcept { return m_keepsValues; }
     bool capturesArgs() const noexcept { return m_capturesArgs; }
     //! The context a job of this pool runs with, on the thread owning `lanes`.
-    DeliveryContext context(ThreadLanes &lanes, JobId id) noexcept
+    DeliveryContext context(ThreadLanes &lanes, JobId id,
+                            const std::atomic<std::uint64_t> *word = nullptr) noexcept
     {
-        return DeliveryContext(*this, lanes, id, m_keepsValues, m_capturesArgs);
+        return DeliveryContext(*this, lanes, id, m_keepsValues, m_capturesArgs, word);
     }
     //! Callbacks take the results: asCompleted() is refused.
     bool hasCallbacks() const noexcept { return m_doneThread || m_failedThread; }
@@ -70,6 +76,24 @@ public:
     void failCallback(ThreadLanes &lanes, std::exception_ptr error, const char *where) noexcept;
     //! From any other thread (the timer thread, say): `where` failed with `error` (id 0).
     void failElsewhere(std::exception_ptr error, const char *where) noexcept;
+    //! From a pool thread: job `id` reports progress. Nothing is kept, and nothing posted,
+    //! unless jobProgress has a receiver.
+    void progress(JobId id, int value, int maximum, const QString &text)
+    {
+        if (!(m_signalPump.wakeup().wanted() & Wakeup::Progress))
+            return;
+        if (m_jobEvents.progress(id, value, maximum, text))
+            m_signalPump.poke(Wakeup::Progress);
+    }
+    //! From a pool thread: job `id` ended cancelled while it ran (for jobCancelled).
+    void jobCancelled(JobId id)
+    {
+        if (!(m_signalPump.wakeup().wanted() & Wakeup::Cancelled))
+            return;
+        m_jobEvents.cancelled(id);
+        m_signalPump.poke(Wakeup::Cancelled);
+    }
+    JobEvents &jobEvents() noexcept { return m_jobEvents; }
 
     //! Where results and failures go now: the queues, or the callback threads.
     LaneQueue<Result> &doneTarget() noexcept;
@@ -103,7 +127,8 @@ private:
     SpaceGate m_space;
     ResultQueue<Result> m_done;
     ResultQueue<Failure> m_failed;
-    SignalPump m_signalPump; // after the queues it drains
+    JobEvents m_jobEvents;
+    SignalPump m_signalPump; // after the queues and events it drains
     std::unique_ptr<CallbackThread<Result>> m_doneThread;
     std::unique_ptr<CallbackThread<Failure>> m_failedThread;
     // The done thread's own lanes, for failures of the done callback.

@@ -62,8 +62,40 @@ void SignalPump::onWakeup()
             m_wakeup.post(); // the rest in a later event: other events go first
         return;
     }
+    if (alive && (wanted & (Wakeup::Progress | Wakeup::Cancelled)))
+        emitJobEvents(wanted, false);
     if (alive && (wanted & Wakeup::Counters))
         refresh();
+}
+
+void SignalPump::emitJobEvents(unsigned wanted, bool now)
+{
+    JobEvents &events = m_delivery.jobEvents();
+    std::vector<JobId> cancelled;
+    if (wanted & Wakeup::Cancelled)
+        cancelled = events.takeCancelled();
+    QPointer<QObject> alive(&m_target.receiver());
+    if (wanted & Wakeup::Progress) {
+        // A cancelled job's last progress comes before its end, whatever the rate.
+        const qint64 since = m_lastProgress.isValid() ? m_lastProgress.elapsed() : kRefreshMs;
+        if (now || !cancelled.empty() || since >= kRefreshMs) {
+            m_progressTimer.stop();
+            m_lastProgress.start();
+            for (const JobEvents::Progress &report : events.takeProgress()) {
+                m_target.emitProgress(report.id, report.value, report.maximum, report.text);
+                if (!alive)
+                    return;
+            }
+        } else if (!m_progressTimer.isActive()) {
+            // Workers poke only when the board was empty: the timer takes what comes now.
+            m_progressTimer.start(int(kRefreshMs - since), &m_target.receiver());
+        }
+    }
+    for (JobId id : cancelled) {
+        m_target.emitCancelled(id);
+        if (!alive)
+            return;
+    }
 }
 
 bool SignalPump::drain(unsigned wanted, const QElapsedTimer &clock)
@@ -131,6 +163,11 @@ void SignalPump::refresh()
 
 bool SignalPump::onTimer(int timerId)
 {
+    if (timerId == m_progressTimer.timerId()) {
+        m_progressTimer.stop();
+        emitJobEvents(currentWants(), true);
+        return true;
+    }
     if (timerId != m_refreshTimer.timerId())
         return false;
     m_refreshTimer.stop();

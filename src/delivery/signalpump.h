@@ -2,6 +2,7 @@
 // thread the pool lives in (the GUI thread, normally) the pump drains done()/failed() in
 // time slices through the target's result signals, and refreshes the counting properties at
 // most every kRefreshMs while work is in progress, emitting their change signals and idle().
+// Jobs' progress reports are emitted at most every kRefreshMs too, the latest per job.
 #pragma once
 
 #include "delivery/signaltarget.h"
@@ -47,6 +48,8 @@ private:
     bool drain(unsigned wanted, const QElapsedTimer &clock);
     void refresh();
     void refreshNow();
+    //! Emits the jobs' progress (at most every kRefreshMs, or `now`) and cancelled ends.
+    void emitJobEvents(unsigned wanted, bool now);
 
     SignalTarget &m_target;
     Delivery &m_delivery;
@@ -57,6 +60,8 @@ private:
     quint64 m_idleAfter = 0; // submitted count when idle() was last emitted
     QElapsedTimer m_lastRefresh;
     QBasicTimer m_refreshTimer;
+    QElapsedTimer m_lastProgress;
+    QBasicTimer m_progressTimer;
 };
 
 } // namespace FastThreadPool::detail

@@ -5,6 +5,7 @@
 #include <fastthreadpool/result.h>
 
 #include <QtCore/qlist.h>
+#include <QtCore/qstring.h>
 
 QT_BEGIN_NAMESPACE
 class QObject;
@@ -26,6 +27,7 @@ public:
         qsizetype failedQueued = 0;
         quint64 submitted = 0;
         quint64 completed = 0;
+        quint64 cancelled = 0;
         bool operator==(const Counters &) const = default;
     };
     //! idle is decided first, everything else after it: a job queues its results and counts
@@ -52,6 +54,8 @@ public:
     //! Emits the change signal of every count that differs. A slot may destroy the pool.
     virtual void emitChanges(const Counters &before, const Counters &now) = 0;
     virtual void emitIdle() = 0;
+    virtual void emitProgress(JobId id, int value, int maximum, const QString &text) = 0;
+    virtual void emitCancelled(JobId id) = 0;
 
 protected:
     ~SignalTarget() = default;

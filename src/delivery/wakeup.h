@@ -21,6 +21,8 @@ public:
         Results = 1, // resultReady / resultsReady: drain done()
         Failures = 2, // jobFailed: drain failed()
         Counters = 4, // the properties' change signals and idle()
+        Progress = 8, // jobProgress: running jobs' progress (JobEvents)
+        Cancelled = 16, // jobCancelled: jobs a cancel reached while they ran (JobEvents)
     };
 
     explicit Wakeup(QObject *target) : m_target(target) { }

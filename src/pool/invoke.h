@@ -144,8 +144,10 @@ struct CallbackSink
     Callback callback;
 
     template<class V>
-    void value(JobContext &, JobId, V &&v)
+    void value(JobContext &context, JobId, V &&v)
     {
+        if (!context.acceptValue())
+            return; // a cancel reached the job first: its value is dropped
         if constexpr (std::is_invocable_v<Callback &, V &&>)
             std::invoke(callback, std::forward<V>(v));
         else if constexpr (std::is_invocable_v<Callback &, QVariant>)
@@ -154,8 +156,10 @@ struct CallbackSink
             static_assert(kDependentFalse<V>,
                           "the done callback must accept the job's value or a QVariant");
     }
-    void noValue(JobContext &, JobId)
+    void noValue(JobContext &context, JobId)
     {
+        if (!context.acceptValue())
+            return;
         if constexpr (std::is_invocable_v<Callback &>)
             std::invoke(callback);
         else

@@ -95,20 +95,26 @@ QVariantList itemArguments(Item &item)
     Runs fn over the items at(first) .. at(last - 1) and hands each outcome to `sink` (id 0).
     One try block covers the whole run: an exception fails that item only, and the run goes
     on with the next. The items stay where they are, so a failed item's arguments are
-    taken only then.
+    taken only then. `stoppable` (a pooled slice): a cancel request reaching the job stops
+    the run before the next item (never before the first). Returns the index it stopped at
+    (`last` when it ran all).
 */
 template<class Sink, class F, class At>
-void runItems(JobContext &context, Sink &sink, F &fn, std::size_t first, std::size_t last, At &&at)
+std::size_t runItems(JobContext &context, Sink &sink, F &fn, std::size_t first, std::size_t last,
+                     At &&at, bool stoppable = false)
 {
     std::size_t i = first;
     while (i < last) {
         try {
             for (; i < last; ++i) {
+                // Never before the first item: a started slice runs at least one.
+                if (stoppable && i != first && context.cancelRequested()) [[unlikely]]
+                    return i;
                 decltype(auto) item = at(i);
                 callAndDeliver(context, 0, sink,
                                [&]() -> decltype(auto) { return callWithItem(fn, item); });
             }
-            return;
+            return last;
         } catch (...) {
             QVariantList args;
             if (context.capturesArgs()) {
@@ -119,6 +125,7 @@ void runItems(JobContext &context, Sink &sink, F &fn, std::size_t first, std::si
             ++i;
         }
     }
+    return last;
 }
 
 template<class V>
@@ -126,10 +133,10 @@ inline constexpr bool kIndexable
         = std::ranges::random_access_range<V> &&std::ranges::sized_range<V>;
 
 /*!
-    What maps add to Pool::submitted() and Pool::completed(), where every item counts as one
-    job: a direct map's items, and a pooled slice's items but one (the slice is a job of its
-    own). Items that never run (a stopped map, a dropped slice) count as ended too, so
-    completed() reaches submitted() once the map is over.
+    What maps add to Pool::submitted(), completed() and cancelled(), where every item counts
+    as one job: a direct map's items, and a pooled slice's items but one (the slice is a job
+    of its own). Items that never run (a stopped map, a dropped slice) count as cancelled,
+    so completed() + cancelled() reaches submitted() once the map is over.
 */
 struct MapCounters
 {
@@ -140,9 +147,16 @@ struct MapCounters
     }
     // release: pairs with the acquire in ended's readers (completed before submitted).
     void end(std::uint64_t items) noexcept { ended.fetch_add(items, std::memory_order_release); }
+    // release: as end().
+    void cancel(std::uint64_t items) noexcept
+    {
+        if (items)
+            cancelled.fetch_add(items, std::memory_order_release);
+    }
 
     std::atomic<std::uint64_t> submitted{0};
-    std::atomic<std::uint64_t> ended{0};
+    std::atomic<std::uint64_t> ended{0}; // items that ran (done or failed)
+    std::atomic<std::uint64_t> cancelled{0}; // items that never ran
 };
 
 //! The failure of a map whose range threw while it was being iterated (a generator, a
@@ -160,12 +174,12 @@ struct MapWork
     MapWork(F f, Sink s, View v, MapCounters &c)
         : fn(std::move(f)), sink(std::move(s)), view(std::move(v)), counters(c)
     { }
-    //! Direct maps: items announced and never run are ended now.
+    //! Direct maps: items announced and never run are cancelled now.
     ~MapWork()
     {
         // relaxed (both): the last owner reads them after every thread dropped the work.
-        counters.end(announcedItems.load(std::memory_order_relaxed)
-                     - ranItems.load(std::memory_order_relaxed));
+        counters.cancel(announcedItems.load(std::memory_order_relaxed)
+                        - ranItems.load(std::memory_order_relaxed));
     }
 
     F fn;
@@ -244,18 +258,25 @@ struct MapWork
         return *next;
     }
 
-    void runRange(JobContext &context, std::size_t begin, std::size_t end)
+    //! Returns the items run (fewer when `stoppable` and a cancel reached the job).
+    std::size_t runRange(JobContext &context, std::size_t begin, std::size_t end,
+                         bool stoppable = false)
     {
         auto first = std::ranges::begin(view);
-        runItems(context, sink, fn, begin, end, [&](std::size_t i) -> decltype(auto) {
-            return first[static_cast<std::ranges::range_difference_t<View>>(i)];
-        });
+        return runItems(
+                       context, sink, fn, begin, end,
+                       [&](std::size_t i) -> decltype(auto) {
+                           return first[static_cast<std::ranges::range_difference_t<View>>(i)];
+                       },
+                       stoppable)
+                - begin;
     }
 
-    void runItemsOf(JobContext &context, std::vector<Item> &items)
+    std::size_t runItemsOf(JobContext &context, std::vector<Item> &items, bool stoppable = false)
     {
-        runItems(context, sink, fn, 0, items.size(),
-                 [&](std::size_t i) -> Item & { return items[i]; });
+        return runItems(
+                context, sink, fn, 0, items.size(),
+                [&](std::size_t i) -> Item & { return items[i]; }, stoppable);
     }
 
     //! Direct maps: `items` more count as submitted jobs.
@@ -303,30 +324,73 @@ struct MapWork
 };
 
 /*!
+    How a pooled slice counts its items: the slice is one job in the pool's counts (ran or
+    cancelled as any job); its other items were added by the map and end here, whether the
+    slice ran, stopped at a cancel request, or was dropped.
+*/
+struct SliceCount
+{
+    //! Called when the slice runs; returns false (run nothing) if a cancel reached it.
+    bool start(JobContext &context) noexcept
+    {
+        if (context.cancelRequested()) {
+            context.settle(JobOutcome::Cancelled);
+            return false;
+        }
+        // Its items are jobs of their own: a cancel from here on stops the slice between
+        // items, and the values of the items that ran stand.
+        context.settle(JobOutcome::Completed);
+        return true;
+    }
+    //! The slice ran `items` of its items (at least one when it started).
+    void ran(std::size_t items) noexcept { ranItems = items; }
+    //! Ends the items but one (the slice's own job): those that ran, and the rest cancelled.
+    void end(MapCounters &counters) const noexcept
+    {
+        if (ranItems == 0) {
+            counters.cancel(total - 1);
+            return;
+        }
+        counters.end(ranItems - 1);
+        counters.cancel(total - ranItems);
+    }
+
+    std::size_t total = 0;
+    std::size_t ranItems = 0;
+};
+
+/*!
     A pooled slice of a random-access map: items [begin, end) run as one ordinary job. The
     slice is one job in the pool's counts; its other items are added by the map and ended
-    here, whether it ran or was dropped.
+    here (SliceCount).
 */
 template<class Work>
 struct MapSlice
 {
     MapSlice(std::shared_ptr<Work> w, std::size_t b, std::size_t e)
         : work(std::move(w)), begin(b), end(e)
-    { }
+    {
+        count.total = end - begin;
+    }
     MapSlice(MapSlice &&other) noexcept
-        : work(std::move(other.work)), begin(other.begin), end(other.end)
+        : work(std::move(other.work)), begin(other.begin), end(other.end), count(other.count)
     { }
     MapSlice &operator=(MapSlice &&) = delete;
     ~MapSlice()
     {
         if (work)
-            work->counters.end(end - begin - 1);
+            count.end(work->counters);
     }
-    void operator()(JobContext &context) { work->runRange(context, begin, end); }
+    void operator()(JobContext &context)
+    {
+        if (count.start(context))
+            count.ran(work->runRange(context, begin, end, true));
+    }
 
     std::shared_ptr<Work> work;
     std::size_t begin;
     std::size_t end;
+    SliceCount count;
 };
 
 //! A pooled slice of an input-range map: the items were copied out when the map was set up.
@@ -336,19 +400,27 @@ struct MapChunk
 {
     MapChunk(std::shared_ptr<Work> w, std::vector<typename Work::Item> i)
         : work(std::move(w)), items(std::move(i))
-    { }
-    MapChunk(MapChunk &&other) noexcept : work(std::move(other.work)), items(std::move(other.items))
+    {
+        count.total = items.size();
+    }
+    MapChunk(MapChunk &&other) noexcept
+        : work(std::move(other.work)), items(std::move(other.items)), count(other.count)
     { }
     MapChunk &operator=(MapChunk &&) = delete;
     ~MapChunk()
     {
         if (work)
-            work->counters.end(items.size() - 1);
+            count.end(work->counters);
     }
-    void operator()(JobContext &context) { work->runItemsOf(context, items); }
+    void operator()(JobContext &context)
+    {
+        if (count.start(context))
+            count.ran(work->runItemsOf(context, items, true));
+    }
 
     std::shared_ptr<Work> work;
     std::vector<typename Work::Item> items;
+    SliceCount count;
 };
 
 } // namespace FastThreadPool::detail

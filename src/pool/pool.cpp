@@ -118,7 +118,7 @@ std::optional<Completion> Pool::nextCompletion(bool wait, QDeadlineTimer deadlin
 
 bool Pool::cancel(JobId id) { return d->cancel(id); }
 
-bool Pool::cancelAll() { return d->cancelAll(); }
+bool Pool::cancelAll(CancelRunning running) { return d->cancelAll(running == CancelRunning::Yes); }
 
 TimerId Pool::startTimer(detail::TimerSpec &&spec) { return d->startTimer(std::move(spec)); }
 
@@ -189,6 +189,26 @@ qsizetype Pool::failedQueued() const noexcept { return d->delivery().failed().si
 quint64 Pool::submitted() const noexcept { return d->submittedJobs(); }
 
 quint64 Pool::completed() const { return d->completedJobs(); }
+
+quint64 Pool::cancelled() const { return d->cancelledJobs(); }
+
+bool Pool::suspend()
+{
+    const bool changed = d->suspend();
+    if (changed)
+        emit suspendedChanged(true);
+    return changed;
+}
+
+bool Pool::resume()
+{
+    const bool changed = d->resume();
+    if (changed)
+        emit suspendedChanged(false);
+    return changed;
+}
+
+bool Pool::isSuspended() const noexcept { return d->suspension().isSuspended(); }
 
 bool Pool::event(QEvent *event)
 {

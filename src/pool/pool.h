@@ -51,6 +51,10 @@ struct LeaveQueueT
 };
 inline constexpr LeaveQueueT LeaveQueue{};
 
+//! What cancelAll() does to the jobs running now: No (Python's meaning, the default) lets
+//! them finish; Yes also asks them to stop (ThisJob::isCancelled()).
+enum class CancelRunning : bool { No, Yes };
+
 /*!
     A pool of worker threads ("children") to which jobs are submitted.
 
@@ -122,8 +126,10 @@ class FASTTHREADPOOL_EXPORT Pool : public QObject
     Q_PROPERTY(qsizetype failedQueued READ failedQueued NOTIFY failedQueuedChanged)
     Q_PROPERTY(quint64 submitted READ submitted NOTIFY submittedChanged)
     Q_PROPERTY(quint64 completed READ completed NOTIFY completedChanged)
+    Q_PROPERTY(quint64 cancelled READ cancelled NOTIFY cancelledChanged)
     Q_PROPERTY(QList<FastThreadPool::JobId> jobs READ jobs)
     Q_PROPERTY(bool isShutdown READ isShutdown)
+    Q_PROPERTY(bool isSuspended READ isSuspended NOTIFY suspendedChanged)
 
 public:
     //! Throws std::invalid_argument for a maxChildren resolving below 1, a negative
@@ -327,13 +333,22 @@ public:
     //! What is in the queues now; never waits.
     [[nodiscard]] AsCompleted asCompleted(NoWaitT);
 
-    //! Cancels job `id`: true if it was pending and now never runs; false if it is unknown,
-    //! running or finished.
+    /*!
+        Cancels job `id`: true if it was pending and now never runs (it counts in
+        cancelled()); false if it is unknown, running or finished. A running job is asked to
+        stop (ThisJob::isCancelled() turns true; if it then ends, by returning or throwing,
+        it is cancelled and its value dropped), and the call still returns false: the job
+        was not removed. Any thread.
+    */
     bool cancel(JobId id);
     //! Python's cancel(jobid=False): the queue is left as it is; returns true.
     bool cancel(LeaveQueueT) { return true; }
-    //! Cancels every pending job (not running ones, not timers); returns true.
-    bool cancelAll();
+    /*!
+        Cancels every pending job (not timers) and stops running direct maps taking items;
+        returns true. Running jobs finish as in Python, unless `running` is
+        CancelRunning::Yes: then each is asked to stop as cancel(JobId) does. Any thread.
+    */
+    bool cancelAll(CancelRunning running = CancelRunning::No);
     /*!
         Cancels a timer: true if it was live (not yet fired, or periodic). No run of it
         starts after this returns (a run already running goes on).
@@ -341,6 +356,22 @@ public:
     bool cancel(TimerId timer);
     //! Python's cancel(timer=True): cancels every delayed and scheduled timer.
     void cancelTimers();
+
+    /*!
+        Suspends the pool: from now on no queued job starts (timer runs wait in the queue
+        too, and jobs may still be submitted); running jobs go on until they call
+        ThisJob::suspendIfRequested(), which waits for resume(). Returns true if the pool
+        was running and is now suspended; false if it was suspended already, or stopped
+        (a stop resumes a pool and a stopped pool cannot be suspended). A stop
+        (shutdown(), shutdownChildren(), shutdownAll(), the application's quit) resumes
+        first. Emits suspendedChanged() in the calling thread. Any thread.
+    */
+    bool suspend();
+    //! Lets queued jobs start again and wakes jobs waiting in suspendIfRequested(); true if
+    //! the pool was suspended. Emits suspendedChanged() in the calling thread. Any thread.
+    bool resume();
+    //! Between suspend() and resume() (or a stop).
+    bool isSuspended() const noexcept;
 
     /*!
         Shuts the pool down: submits fail from now on (PoolStopped) and isShutdown is true.
@@ -396,11 +427,24 @@ public:
     qsizetype doneQueued() const noexcept;
     //! failed().size(), the failedQueued property (failedCount() is the semaphore counting it).
     qsizetype failedQueued() const noexcept;
-    //! Jobs submitted so far (map slices and timer runs included).
+    /*!
+        Jobs submitted so far (map items and timer runs included). Every job ends exactly
+        once, in completed() or cancelled() (or stays listed after shutdown(soon)), so once
+        the pool is idle completed() + cancelled() == submitted().
+    */
     quint64 submitted() const noexcept;
-    //! Jobs that ended so far: ran, failed or were cancelled. A progress bar shows
-    //! completed() of submitted().
+    /*!
+        Jobs that ran to an end so far: done or failed. A progress bar that does not jump
+        to 100 % on Cancel shows completed() of (submitted() - cancelled()). Read it before
+        submitted(): it never exceeds a submitted() read after it.
+    */
     quint64 completed() const;
+    /*!
+        Jobs that ended without running to an end: cancelled while queued (cancel(),
+        cancelAll(), a key or owner), dropped by a stop or clear(), refused by a submit that
+        threw, or stopped by a cancel that reached them while they ran (ThisJob).
+    */
+    quint64 cancelled() const;
 
     /*!
         Runs fn(args...) as submit() does and returns a QFuture of the function's own result
@@ -459,6 +503,22 @@ Q_SIGNALS:
     void resultsReady(const QList<FastThreadPool::Result> &results);
     //! A job threw. Connecting it drains failed().
     void jobFailed(FastThreadPool::JobId id, const FastThreadPool::Failure &failure);
+    /*!
+        Job `id` (always the real id, whatever PoolOptions::resultId) reported progress
+        through ThisJob::setProgress(). Emitted in the pool's thread at most once per 16 ms
+        per job with the latest report (earlier ones in between are skipped); nothing is
+        kept or posted while no receiver is connected. A job's last report comes before
+        its jobCancelled().
+    */
+    void jobProgress(FastThreadPool::JobId id, int value, int maximum, const QString &text);
+    /*!
+        Job `id` ended cancelled while it ran: a cancel reached it (ThisJob::isCancelled())
+        before it handed over a value. Such a job has no resultReady() or jobFailed(); this
+        is its end. Jobs removed from the queue unstarted are not announced one by one (the
+        call that removed them says so, and cancelled() counts them). Emitted in the pool's
+        thread; nothing is kept while no receiver is connected.
+    */
+    void jobCancelled(FastThreadPool::JobId id);
     //! Nothing is pending or running any more, and every result was emitted. Once per
     //! stretch of work.
     void idle();
@@ -475,6 +535,10 @@ Q_SIGNALS:
     void failedCountChanged(qsizetype failedCount);
     void submittedChanged(quint64 submitted);
     void completedChanged(quint64 completed);
+    void cancelledChanged(quint64 cancelled);
+    //! suspend() or resume() changed isSuspended (or a stop resumed the pool: then emitted
+    //! from the pool's thread's event loop).
+    void suspendedChanged(bool suspended);
 
 protected:
     bool event(QEvent *event) override;

@@ -6,6 +6,7 @@
 #include "core/eventcount.h"
 #include "core/jobqueue.h"
 #include "core/jobstore.h"
+#include "core/suspendgate.h"
 #include "delivery/delivery.h"
 #include "pool/poolthread.h"
 #include "pool/poolsignals.h"
@@ -84,7 +85,18 @@ public:
 
     // Cancelling and stopping.
     bool cancel(JobId id);
-    bool cancelAll();
+    //! `running`: also asks the running jobs to stop (ThisJob).
+    bool cancelAll(bool running = false);
+    //! True if this suspended the pool (false: already suspended, or stopped).
+    bool suspend();
+    //! True if this resumed the pool. Wakes every sleeping child: jobs may have queued up.
+    bool resume()
+    {
+        if (!m_suspension.resume())
+            return false;
+        wakeAllSleepers();
+        return true;
+    }
     //! Stops taking jobs without waiting for anything: children stop after their current
     //! job (Now) or once the queue is empty (Drain); timers are cancelled.
     WorkerSet::Stop requestStop(StopMode mode, StopCause cause);
@@ -114,18 +126,19 @@ public:
     // Counting.
     std::uint64_t unfinishedJobs() const; // claimed ids minus ended jobs
     std::uint64_t endedJobs() const; // run, failed, cancelled or refused, ever
-    //! Pool::submitted() and Pool::completed(): jobs, each map item counting as one.
-    //! Completed is read before submitted where both are shown: it never exceeds it.
+    //! Pool::submitted(), completed() and cancelled(): jobs, each map item counting as one.
+    //! Completed and cancelled are read before submitted where they are shown together:
+    //! they never exceed it.
     std::uint64_t submittedJobs() const noexcept
     {
         // relaxed: see MapCounters::announce().
         return m_store.claimed() + m_mapCounters.submitted.load(std::memory_order_relaxed);
     }
-    std::uint64_t completedJobs() const
-    {
-        // acquire: see MapCounters::end().
-        return m_mapCounters.ended.load(std::memory_order_acquire) + endedJobs();
-    }
+    //! Jobs that ran to an end (done or failed).
+    std::uint64_t completedJobs() const;
+    //! Jobs that ended without running to an end: cancelled queued or running, dropped by a
+    //! stop or clear(), refused by a submit that threw after claiming their id.
+    std::uint64_t cancelledJobs() const;
     std::uint64_t unstartedJobs() const; // unfinished jobs no thread is running
     //! Map threads first: a map item may submit a job and its thread end; once the count
     //! of map threads is seen lower, that job's claim is seen too.
@@ -162,6 +175,8 @@ public:
     MapCounters &mapCounters() noexcept { return m_mapCounters; }
     JobQueue &queue() noexcept { return m_queue; }
     JobStore &store() noexcept { return m_store; }
+    SuspendGate &suspension() noexcept { return m_suspension; }
+    const SuspendGate &suspension() const noexcept { return m_suspension; }
 
 private:
     // Waiting without polling: asCompleted() sleeps on m_arrivals (an entry reached a queue,
@@ -183,8 +198,11 @@ private:
     WorkerSet m_workers;
 
     std::atomic<StopCause> m_stopCause{StopCause::None}; // relaxed: for the message only
+    // Read by every child before each job: a line of its own, written only by suspend(),
+    // resume() and stops.
+    alignas(64) SuspendGate m_suspension;
     // Written on rare events; its own line.
-    alignas(64) std::atomic<std::uint64_t> m_ended{0}; // jobs ended without running
+    alignas(64) std::atomic<std::uint64_t> m_ended{0}; // jobs ended without running (cancelled)
 
     std::uint64_t endedJobs(std::uint64_t &running) const;
     //! claim() that counts an id it could not give a record as ended (and rethrows).

@@ -225,8 +225,24 @@ std::uint64_t PoolPrivate::endedJobs(std::uint64_t &running) const
 {
     // Callers read the claimed ids after this: both only grow and a job ends after its id
     // was claimed, so the difference is never negative and is 0 only when nothing is left.
-    const std::uint64_t finished = m_workers.finishedJobs(running);
-    return finished + m_ended.load(std::memory_order_acquire); // acquire: see jobsEnded()
+    const std::uint64_t ran = m_workers.ranJobs(running).total();
+    return ran + m_ended.load(std::memory_order_acquire); // acquire: see jobsEnded()
+}
+
+std::uint64_t PoolPrivate::completedJobs() const
+{
+    std::uint64_t running = 0;
+    // acquire: see MapCounters::end().
+    return m_mapCounters.ended.load(std::memory_order_acquire)
+            + m_workers.ranJobs(running).completed;
+}
+
+std::uint64_t PoolPrivate::cancelledJobs() const
+{
+    std::uint64_t running = 0;
+    // acquire (all three): see MapCounters::cancel(), jobsEnded() and JobProgress.
+    return m_mapCounters.cancelled.load(std::memory_order_acquire)
+            + m_ended.load(std::memory_order_acquire) + m_workers.ranJobs(running).cancelled;
 }
 
 QList<JobId> PoolPrivate::pendingIds()
@@ -422,18 +438,43 @@ bool PoolPrivate::cancel(JobId id)
     // code. The record stays queued; whoever meets it next sees Cancelled and retires it.
     std::vector<Task> victims;
     // A running job is asked to stop (ThisJob::isCancelled()); it was not removed: false.
+    bool requested = false;
     const bool cancelled = m_store.withRecord(id, [&](JobRecord &record) {
-        return takePending(record, id, victims) || (requestCancel(record, id), false);
+        if (takePending(record, id, victims))
+            return true;
+        requested = requestCancel(record, id);
+        return false;
     });
     if (cancelled)
         jobsEnded(1);
+    if (requested)
+        m_suspension.poke(); // a job waiting in suspendIfRequested() looks again
     return cancelled;
 }
 
-bool PoolPrivate::cancelAll()
+bool PoolPrivate::suspend()
+{
+    // A stopped pool has nothing to hold back: its stop resumed it, and stays so.
+    if (m_workers.isStopped() || !m_suspension.suspend())
+        return false;
+    // A stop racing this one: either its resume() comes after our suspend() (and undoes
+    // it), or it came before, and then the gate's mutex makes its stop flag visible here.
+    if (m_workers.isStopped()) {
+        m_suspension.resume();
+        return false;
+    }
+    return true;
+}
+
+bool PoolPrivate::cancelAll(bool running)
 {
     std::vector<Task> victims;
-    m_store.forEachRecord([&](JobRecord &record) { takePending(record, 0, victims); });
+    m_store.forEachRecord([&](JobRecord &record) {
+        if (!takePending(record, 0, victims) && running)
+            requestCancel(record, 0);
+    });
+    if (running)
+        m_suspension.poke();
     if (!victims.empty())
         jobsEnded(victims.size());
     // Running direct maps take no more items: what they have not taken is pending too.
@@ -457,6 +498,11 @@ WorkerSet::Stop PoolPrivate::requestStop(StopMode mode, StopCause cause)
 {
     m_stopCause.store(cause, std::memory_order_relaxed); // relaxed: see m_stopCause
     WorkerSet::Stop request = m_workers.stop(mode);
+    // A stop resumes a suspended pool: its children see their stop flags, and jobs waiting
+    // in suspendIfRequested() go on to their end (a soon stop also cancels them below).
+    if (m_suspension.resume())
+        QMetaObject::invokeMethod(
+                &q, [pool = &q] { emit pool->suspendedChanged(false); }, Qt::QueuedConnection);
     // A graceful stop runs every job accepted before it; one accepted just as the stop came
     // may have found no child and been refused one (spawnChild() saw the stop): start a
     // child that drains the queue. The claims of all accepted jobs are visible here (the

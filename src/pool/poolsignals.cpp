@@ -19,9 +19,9 @@ struct SignalWant
 };
 
 //! Every signal the pump serves, with the Wakeup::Want bit it needs.
-const std::array<SignalWant, 14> &signalWants()
+const std::array<SignalWant, 17> &signalWants()
 {
-    static const std::array<SignalWant, 14> table{{
+    static const std::array<SignalWant, 17> table{{
             {QMetaMethod::fromSignal(&Pool::resultReady), Wakeup::Results},
             {QMetaMethod::fromSignal(&Pool::resultsReady), Wakeup::Results},
             {QMetaMethod::fromSignal(&Pool::jobFailed), Wakeup::Failures},
@@ -36,6 +36,9 @@ const std::array<SignalWant, 14> &signalWants()
             {QMetaMethod::fromSignal(&Pool::failedCountChanged), Wakeup::Counters},
             {QMetaMethod::fromSignal(&Pool::submittedChanged), Wakeup::Counters},
             {QMetaMethod::fromSignal(&Pool::completedChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::cancelledChanged), Wakeup::Counters},
+            {QMetaMethod::fromSignal(&Pool::jobProgress), Wakeup::Progress},
+            {QMetaMethod::fromSignal(&Pool::jobCancelled), Wakeup::Cancelled},
     }};
     return table;
 }
@@ -79,8 +82,10 @@ SignalTarget::Look PoolSignals::look()
     look.submittedBefore = d.submittedJobs();
     look.idle = d.isIdle();
     Counters &now = look.counters;
-    // Completed before submitted: both only grow, so completed never exceeds submitted.
+    // Completed and cancelled before submitted: all only grow, so their sum never exceeds
+    // submitted.
     now.completed = d.completedJobs();
+    now.cancelled = d.cancelledJobs();
     now.submitted = d.submittedJobs();
     now.alive = q.alive();
     now.busy = q.busy();
@@ -101,6 +106,7 @@ void PoolSignals::emitChanges(const Counters &before, const Counters &now)
     };
     announce(before.submitted, now.submitted, &Pool::submittedChanged);
     announce(before.completed, now.completed, &Pool::completedChanged);
+    announce(before.cancelled, now.cancelled, &Pool::cancelledChanged);
     announce(before.pending, now.pending, &Pool::pendingChanged);
     announce(before.busy, now.busy, &Pool::busyChanged);
     announce(before.alive, now.alive, &Pool::aliveChanged);
@@ -112,5 +118,12 @@ void PoolSignals::emitChanges(const Counters &before, const Counters &now)
 }
 
 void PoolSignals::emitIdle() { emit q.idle(); }
+
+void PoolSignals::emitProgress(JobId id, int value, int maximum, const QString &text)
+{
+    emit q.jobProgress(id, value, maximum, text);
+}
+
+void PoolSignals::emitCancelled(JobId id) { emit q.jobCancelled(id); }
 
 } // namespace FastThreadPool::detail

@@ -34,6 +34,8 @@ public:
     Look look() override;
     void emitChanges(const Counters &before, const Counters &now) override;
     void emitIdle() override;
+    void emitProgress(JobId id, int value, int maximum, const QString &text) override;
+    void emitCancelled(JobId id) override;
 
 private:
     Pool &q;

@@ -22,21 +22,28 @@ inline void runJob(PoolPrivate &d, JobRecord *record, RetireBatch &retire, JobPr
                                                 std::memory_order_acquire,
                                                 std::memory_order_relaxed)) {
         progress.inJob.store(true, std::memory_order_relaxed); // relaxed: see JobProgress
-        DeliveryContext context = d.delivery().context(lanes, JobWord::id(word));
-        const CurrentJobScope scope(current, record->word); // for ThisJob
-        try {
-            record->task.run(context);
-        } catch (...) {
-            // The closures report their own exceptions; this catches what escapes them
-            // (an argument that throws while copied for excArgs, say): never the thread's top.
-            context.fail(std::current_exception(), context.id(), {}, {});
+        DeliveryContext context = d.delivery().context(lanes, JobWord::id(word), &record->word);
+        {
+            const CurrentJobScope scope(current, context, d.suspension()); // for ThisJob
+            try {
+                record->task.run(context);
+            } catch (...) {
+                // The closures report their own exceptions; this catches what escapes them
+                // (an argument that throws while copied for excArgs, say): never the top.
+                context.fail(std::current_exception(), context.id(), {}, {});
+            }
         }
+        // A job that handed nothing over (a void job, a pool that discards) is settled now.
+        context.settle(context.cancelRequested() ? JobOutcome::Cancelled : JobOutcome::Completed);
         // relaxed: only cancel() and jobs() read it, and they only act on Pending.
         record->word.store(JobWord::with(word, JobState::Finished), std::memory_order_relaxed);
         progress.inJob.store(false, std::memory_order_release); // release: see JobProgress
+        const bool cancelled = context.outcome() == JobOutcome::Cancelled;
+        if (cancelled) [[unlikely]]
+            d.delivery().jobCancelled(context.id()); // before it counts: idle() follows it
+        std::atomic<std::uint64_t> &count = cancelled ? progress.cancelled : progress.finished;
         // release: the job's results happen before anyone counts it finished.
-        progress.finished.store(progress.finished.load(std::memory_order_relaxed) + 1,
-                                std::memory_order_release);
+        count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_release);
     }
     retire.add(record);
 }
@@ -117,6 +124,15 @@ void WorkerThread::work()
         auto mode = StopMode(m_stop.load(std::memory_order_acquire));
         if (mode == StopMode::Now)
             break;
+        if (mode == StopMode::Run && d.suspension().isSuspended()) [[unlikely]] {
+            // Suspended: no queued job starts. A stop resumes the pool first.
+            setBusy(false);
+            d.suspension().waitWhileSuspended([this] {
+                // relaxed: the stop also resumes the gate, whose mutex orders it.
+                return StopMode(m_stop.load(std::memory_order_relaxed)) != StopMode::Run;
+            });
+            continue;
+        }
         if (JobRecord *record = queue.pop()) {
             setBusy(true);
             runJob(d, record, retire, m_progress, m_lanes, current);
@@ -129,7 +145,11 @@ void WorkerThread::work()
         setBusy(false);
 
         JobRecord *record = nullptr;
-        PoolPrivate::spinUntil([&] { return (record = queue.pop()) != nullptr; });
+        SuspendGate &suspension = d.suspension();
+        PoolPrivate::spinUntil(
+                [&] { return suspension.isSuspended() || (record = queue.pop()) != nullptr; });
+        if (!record && suspension.isSuspended()) [[unlikely]]
+            continue; // to the gate at the top
         if (!record && queue.holdsTicket()) [[unlikely]] {
             // Out of memory for a block of job records: retry soon rather than sleep until
             // a submit that may never come.
@@ -141,7 +161,9 @@ void WorkerThread::work()
             // every submit reads: a worker that keeps finding work never writes them.
             retire.flush();
             d.workers().sleepers().add(m_sleeper);
-            record = queue.pop(); // a submit may have missed the registration: look again
+            // A submit may have missed the registration: look again (unless suspended: a
+            // submit's wake-up then takes us to the gate).
+            record = suspension.isSuspended() ? nullptr : queue.pop();
             mode = StopMode(m_stop.load(std::memory_order_seq_cst)); // seq_cst: see above
             bool woken = false;
             if (!record && !shouldExit(mode)) {

@@ -24,8 +24,11 @@ enum class StopMode : int { Run, Drain, Now };
 struct alignas(64) JobProgress
 {
     // release stores: a reader that sees the count see the job's results. The flag is
-    // cleared before the count grows, so a job seen finished is never also seen running.
+    // cleared before a count grows, so a job seen finished is never also seen running.
+    // Each job that ran grows exactly one of them: completed (done or failed) or cancelled
+    // (a cancel reached it first), so both only grow and their sum is the jobs that ran.
     std::atomic<std::uint64_t> finished{0};
+    std::atomic<std::uint64_t> cancelled{0};
     std::atomic<bool> inJob{false};
     // Between jobs or asleep: false. A new child starts busy (it is about to take a job).
     // relaxed everywhere: a statistic and a hint for starting children.
@@ -41,10 +44,15 @@ public:
 
     int number() const noexcept { return m_number; }
 
-    //! Jobs this thread ran to their end; written by this thread only.
+    //! Jobs this thread ran to their end (done or failed); written by this thread only.
     std::uint64_t finishedJobs() const noexcept
     {
         return m_progress.finished.load(std::memory_order_acquire); // acquire: see JobProgress
+    }
+    //! Jobs this thread ran that ended cancelled; written by this thread only.
+    std::uint64_t cancelledJobs() const noexcept
+    {
+        return m_progress.cancelled.load(std::memory_order_acquire); // acquire: see JobProgress
     }
     //! Whether this thread is inside a job's function now (read after finishedJobs()).
     bool inJob() const noexcept

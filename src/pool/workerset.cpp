@@ -121,19 +121,20 @@ void WorkerSet::stopMaps()
         mapThread->requestStop(StopMode::Now);
 }
 
-std::uint64_t WorkerSet::finishedJobs(std::uint64_t &running) const
+WorkerSet::Ran WorkerSet::ranJobs(std::uint64_t &running) const
 {
     std::lock_guard lock(m_mutex);
-    std::uint64_t finished = m_finishedByRemoved;
+    Ran ran = m_ranByRemoved;
     auto add = [&](const PoolThread &thread) {
-        finished += thread.finishedJobs();
+        ran.completed += thread.finishedJobs();
+        ran.cancelled += thread.cancelledJobs();
         running += thread.inJob() ? 1 : 0;
     };
     for (const auto &child : m_children)
         add(*child);
     for (const auto &mapThread : m_mapThreads)
         add(*mapThread);
-    return finished;
+    return ran;
 }
 
 QList<QThread *> WorkerSet::threads() const
@@ -166,7 +167,8 @@ int WorkerSet::cleanup()
         auto forget = [&](auto &list) {
             for (auto it = list.begin(); it != list.end();) {
                 if ((*it)->isFinished()) {
-                    m_finishedByRemoved += (*it)->finishedJobs();
+                    m_ranByRemoved.completed += (*it)->finishedJobs();
+                    m_ranByRemoved.cancelled += (*it)->cancelledJobs();
                     ended.push_back(std::move(*it));
                     it = list.erase(it);
                 } else {

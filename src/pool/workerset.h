@@ -105,10 +105,17 @@ public:
     void stopMaps();
 
     // ---- counting and listing ------------------------------------------------------------
-    //! Jobs the threads ran to their end, ever (also threads cleanupChildren() removed), and
-    //! in `running` the threads inside a job now. Finished counts are read before the in-job
-    //! flags (see JobProgress).
-    std::uint64_t finishedJobs(std::uint64_t &running) const;
+    //! Jobs the threads ran, ever (also threads cleanupChildren() removed), by how they
+    //! ended.
+    struct Ran
+    {
+        std::uint64_t completed = 0; // done or failed
+        std::uint64_t cancelled = 0; // a cancel reached them first
+        std::uint64_t total() const noexcept { return completed + cancelled; }
+    };
+    //! Ran jobs, and in `running` the threads inside a job now. The counts are read before
+    //! the in-job flags (see JobProgress).
+    Ran ranJobs(std::uint64_t &running) const;
     //! Children inside a job; `runningOnly`: only those not told to stop (the spawn rule).
     int busyChildren(bool runningOnly) const;
     int mapThreadsBusy() const noexcept
@@ -165,7 +172,7 @@ private:
     std::vector<std::shared_ptr<MapThread>> m_mapThreads; // under m_mutex
     SleeperStore m_sleeperStore; // under m_mutex
     std::uint64_t m_epoch = 0; // under m_mutex
-    std::uint64_t m_finishedByRemoved = 0; // under m_mutex
+    Ran m_ranByRemoved; // under m_mutex
     int m_nextThreadNumber = 0; // under m_mutex
 };
 

@@ -1,6 +1,7 @@
 // libFuzzer target: sequences of Pool operations from up to three threads, decided by the
 // input bytes: submit / submitFirst / submitDone (true, false, a callable), cancel by id,
-// cancelAll, map over vectors, throwing generators and throwing input ranges (direct and
+// cancelAll (queued only or running too), suspend/resume, jobs that report progress and
+// check for cancels, map over vectors, throwing generators and throwing input ranges (direct and
 // pooled), timers with extreme durations and times, shutdown(soon) with deadlines, clear,
 // waitIdle and asCompleted with deadlines, futures, and callbacks and jobs that call back
 // into the pool. After each sequence a graceful shutdown must end within its deadline, and:
@@ -8,13 +9,15 @@
 // - unless something was allowed to drop jobs (cancelAll, clear, a soon stop, a failing
 //   iteration), every accepted job ran exactly once and every kept value was delivered
 //   exactly once (to done(), asCompleted(), or the done callback);
-// - the count semaphores equal the queue lengths, completed() equals submitted(), and no
-//   thread of the pool is left.
+// - a job a cancel reached while it ran may lose its value (it ends cancelled), no other;
+// - the count semaphores equal the queue lengths, completed() + cancelled() equals
+//   submitted(), and no thread of the pool is left.
 //
 // Ranges are vectors, Generator and a hand-written input range: clang 14 with libstdc++ 12
 // cannot compile Pool::map() over some standard views (the library's tests, built with
 // g++, cover those).
 #include <fastthreadpool/pool.h>
+#include <fastthreadpool/thisjob.h>
 
 #include "fuzzinput.h"
 
@@ -51,6 +54,8 @@ struct Ledger
     std::array<std::atomic<bool>, kMaxTags> accepted{}; // its submit returned
     std::array<std::atomic<bool>, kMaxTags> kept{}; // its value must be delivered
     std::array<std::atomic<bool>, kMaxTags> noRun{}; // cancelled by id or refused
+    // cancel(id) returned false: if it was running then, it ends cancelled (value dropped).
+    std::array<std::atomic<bool>, kMaxTags> askedToStop{};
     std::atomic<int> timerRuns{0}; // runs of repeating timers (any number)
     std::atomic<bool> mayDrop{false}; // something ran that may drop accepted jobs
     std::atomic<bool> resultsCleared{false};
@@ -259,7 +264,7 @@ private:
 
     void step(std::uint8_t op, std::uint8_t arg)
     {
-        switch (op % 24) {
+        switch (op % 27) {
         case 0:
             submitTagged(m_keepsByDefault, [&](int t) { return m_pool.submit(job(t)); });
             break;
@@ -288,6 +293,8 @@ private:
             const std::size_t k = arg % m_ids.size();
             if (m_pool.cancel(m_ids[k]))
                 m_ledger.noRun[std::size_t(m_tagOf[k])] = true;
+            else
+                m_ledger.askedToStop[std::size_t(m_tagOf[k])] = true;
             break;
         }
         case 7:
@@ -435,11 +442,35 @@ private:
             });
             break;
         }
+        case 23: // suspend or resume (the final shutdown resumes)
+            if (arg & 1)
+                m_pool.suspend();
+            else
+                m_pool.resume();
+            break;
+        case 24:
+            m_ledger.mayDrop = true;
+            m_pool.cancelAll(CancelRunning::Yes);
+            break;
+        case 25: { // a job that reports progress, may pause and stops when cancelled
+            Ledger *ledger = &m_ledger;
+            submitTagged(m_keepsByDefault, [&](int t) {
+                return m_pool.submit([ledger, t, arg] {
+                    ledger->ran[std::size_t(t)].fetch_add(1);
+                    ThisJob::setProgress(arg % 101, 100);
+                    ThisJob::suspendIfRequested();
+                    ThisJob::checkCancelled();
+                    return t;
+                });
+            });
+            break;
+        }
         default: { // counters are consistent snapshots
             const qint64 pending = m_pool.pending();
             require(pending >= 0, "pending() is negative");
-            const quint64 completed = m_pool.completed(); // first: both only grow
-            require(completed <= m_pool.submitted(), "completed() exceeds submitted()");
+            // First: all three only grow.
+            const quint64 ended = m_pool.completed() + m_pool.cancelled();
+            require(ended <= m_pool.submitted(), "completed() + cancelled() exceed submitted()");
             (void)m_pool.busy();
             (void)m_pool.alive();
             break;
@@ -543,7 +574,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             ledger->deliver(r.value);
         require(pool.doneCount().value() == 0, "doneCount() left after takeAll()");
         if (!ledger->mayDrop)
-            require(pool.completed() == pool.submitted(), "completed() != submitted()");
+            require(pool.completed() + pool.cancelled() == pool.submitted(),
+                    "completed() + cancelled() != submitted()");
         self = nullptr;
     }
 
@@ -559,7 +591,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             if (ran != 1)
                 std::fprintf(stderr, "tag %d\n", t);
             require(ran == 1, "an accepted job never ran");
-            if (ledger->kept[i] && !ledger->resultsCleared)
+            if (ledger->kept[i] && !ledger->resultsCleared && !ledger->askedToStop[i])
                 require(ledger->delivered[i] == 1, "a kept value was lost");
         }
     }

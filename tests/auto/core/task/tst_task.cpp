@@ -62,6 +62,7 @@ struct NullContext final : JobContext
     void fail(std::exception_ptr, JobId, QVariantList &&,
               const FastThreadPool::detail::FunctionInfo &) noexcept override
     { }
+    void setProgress(int, int, const QString &) override { }
 };
 
 struct Harness

@@ -37,7 +37,7 @@ std::vector<int> iota(int count)
 bool settled(Pool &pool)
 {
     return pool.waitIdle(waitDeadline()) && pool.pending() == 0 && pool.jobs().isEmpty()
-            && pool.completed() == pool.submitted();
+            && pool.completed() + pool.cancelled() == pool.submitted();
 }
 
 } // namespace

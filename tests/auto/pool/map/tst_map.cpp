@@ -134,6 +134,7 @@ private slots:
     void rangeThatThrowsWhileIteratedGivesOneFailure();
     void pooledMapRacingShutdownRunsAllItemsOrThrowsHavingRunNone();
     void cancelAllStopsARunningDirectMap();
+    void cancelRunningStopsAPooledMapBetweenItems();
     void directMapStartsAtMostFourThreadsPerCore();
     void everyItemCountsAsOneJob_data() { addDirectColumn(); }
     void everyItemCountsAsOneJob();
@@ -758,7 +759,35 @@ void tst_Map::cancelAllStopsARunningDirectMap()
     gate.openAll();
     QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
     QVERIFY2(ran.load() < kItems, qPrintable(QString::number(ran.load())));
-    QCOMPARE(pool.completed(), pool.submitted()); // the dropped items count as ended
+    // The items that ran completed; the dropped ones count as cancelled.
+    QCOMPARE(pool.completed(), quint64(ran.load()));
+    QCOMPARE(pool.completed() + pool.cancelled(), pool.submitted());
+}
+
+void tst_Map::cancelRunningStopsAPooledMapBetweenItems()
+{
+    constexpr int kItems = 10000;
+    Gate gate;
+    std::atomic<int> ran{0};
+    Pool pool({.maxChildren = 1});
+    GateOpener opener(gate);
+    pool.map(
+            [&](int v) {
+                if (v == 0)
+                    gate.pass();
+                ran.fetch_add(1);
+                return v;
+            },
+            iotaVector(kItems), true, false);
+    QVERIFY(gate.waitEntered());
+    pool.cancelAll(CancelRunning::Yes); // the running slice stops before its next item
+    gate.openAll();
+    QVERIFY(pool.waitIdle(QDeadlineTimer(10s)));
+    QVERIFY2(ran.load() < kItems, qPrintable(QString::number(ran.load())));
+    // Every item that ran delivered its value and completed; the rest count as cancelled.
+    QCOMPARE(pool.done().size(), qsizetype(ran.load()));
+    QCOMPARE(pool.completed(), quint64(ran.load()));
+    QCOMPARE(pool.completed() + pool.cancelled(), pool.submitted());
 }
 
 void tst_Map::directMapStartsAtMostFourThreadsPerCore()
