@@ -1,7 +1,8 @@
 // A Mandelbrot explorer on FastThreadPool: the picture is cut into tiles that a Pool renders
 // in its threads; the tiles come back to the GUI thread through the pool's resultsReady()
 // signal, a coarse pass first and then full resolution; zooming or resizing cancels the
-// queued tiles of the old view; a progress bar follows the pool's completedChanged() signal.
+// old view's tiles, queued and running; a progress bar follows completedChanged() and
+// cancelledChanged().
 //
 //   mandelbrot                           explore: wheel or click to zoom, Home to start over
 //   mandelbrot --screenshot out.png      render, save the window, quit (no display needed

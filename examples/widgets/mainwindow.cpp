@@ -28,6 +28,7 @@ MainWindow::MainWindow(QWidget *parent)
     Pool &pool = m_view->pool();
     connect(m_view, &MandelbrotWidget::viewStarted, this, &MainWindow::startProgress);
     connect(&pool, &Pool::completedChanged, this, &MainWindow::showProgress);
+    connect(&pool, &Pool::cancelledChanged, this, &MainWindow::showProgress);
     connect(&pool, &Pool::busyChanged, this, [this](int busy) {
         m_busy = busy;
         showActivity();
@@ -47,10 +48,14 @@ void MainWindow::startProgress(quint64 baseline, int jobs)
     m_progress->setValue(0);
 }
 
-void MainWindow::showProgress(quint64 completed)
+void MainWindow::showProgress()
 {
-    // Below the baseline while tiles of the previous view are still running.
-    const qint64 done = qint64(completed) - qint64(m_baseline);
+    // Every job ends completed or cancelled; the previous view's end (mostly cancelled) before
+    // this view's, so the ended count minus the baseline is this view's tiles. Below the
+    // baseline while tiles of the previous view are still stopping.
+    const Pool &pool = m_view->pool();
+    const quint64 ended = pool.completed() + pool.cancelled(); // read before submitted()
+    const qint64 done = qint64(ended) - qint64(m_baseline);
     m_progress->setValue(int(std::clamp<qint64>(done, 0, m_progress->maximum())));
 }
 

@@ -23,7 +23,7 @@ public:
 
 private:
     void startProgress(quint64 baseline, int jobs);
-    void showProgress(quint64 completed);
+    void showProgress();
     void showActivity();
     void showDone();
 

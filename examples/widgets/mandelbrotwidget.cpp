@@ -62,7 +62,9 @@ MandelbrotWidget::MandelbrotWidget(QWidget *parent)
     });
 }
 
-MandelbrotWidget::~MandelbrotWidget() { m_pool.cancelAll(); }
+// Running tiles stop within a row (renderTile() checks for the cancel): closing the window
+// mid-render does not wait for them.
+MandelbrotWidget::~MandelbrotWidget() { m_pool.cancelAll(CancelRunning::Yes); }
 
 void MandelbrotWidget::setView(QPointF center, double width)
 {
@@ -83,9 +85,10 @@ void MandelbrotWidget::startView(const Viewport &view)
     if (m_pool.isShutdown())
         return;
 
-    // The old view's queued tiles are worthless now: drop them. Its running tiles finish;
-    // their results carry the old generation and showTiles() ignores them.
-    m_pool.cancelAll();
+    // The old view's tiles are worthless now: drop the queued ones and stop the running ones
+    // (they end cancelled within a row). A result already on its way carries the old
+    // generation, and showTiles() ignores it.
+    m_pool.cancelAll(CancelRunning::Yes);
     ++m_generation;
 
     // Until the coarse pass arrives, show the old picture stretched to where it lies now.

@@ -1,6 +1,8 @@
-// The Mandelbrot computation: escape-time iteration with smooth colouring. Nothing here
-// knows about the pool; any thread may call renderTile().
+// The Mandelbrot computation: escape-time iteration with smooth colouring. Any thread may
+// call renderTile(); run as a pool's job, it stops early when a cancel reaches it.
 #include "tile.h"
+
+#include <fastthreadpool/thisjob.h>
 
 #include <QtGui/qcolor.h>
 
@@ -95,6 +97,8 @@ Tile renderTile(const Viewport &view, const TileSpec &spec)
 
     QImage image(width, height, QImage::Format_RGB32);
     for (int row = 0; row < height; ++row) {
+        // A zoom or a closing window stops the tile here: it ends cancelled, not failed.
+        FastThreadPool::ThisJob::checkCancelled();
         auto *line = reinterpret_cast<QRgb *>(image.scanLine(row));
         for (int column = 0; column < width; ++column) {
             // Sample the centre of the step x step block this pixel stands for.

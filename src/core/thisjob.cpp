@@ -11,6 +11,12 @@ namespace FastThreadPool {
 
 namespace detail {
 namespace {
+// initial-exec: one thread-pointer-relative load instead of a __tls_get_addr() call per
+// access (the library is loaded with the program, or by a plugin early enough for the few
+// bytes of static TLS glibc keeps for that).
+#if defined(__GNUC__) && defined(__ELF__)
+__attribute__((tls_model("initial-exec")))
+#endif
 thread_local CurrentJob t_current;
 } // namespace
 

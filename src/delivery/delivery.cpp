@@ -43,9 +43,14 @@ void DeliveryContext::fail(std::exception_ptr error, JobId id, QVariantList &&ar
     m_delivery.fail(m_lanes, std::move(error), id, std::move(args), function);
 }
 
+Failure DeliveryContext::describe(std::exception_ptr error, JobId id, const FunctionInfo &function)
+{
+    return m_delivery.describe(std::move(error), id, function);
+}
+
 void DeliveryContext::setProgress(int value, int maximum, const QString &text)
 {
-    m_delivery.progress(id(), value, maximum, text);
+    m_delivery.progress(m_lanes, id(), value, maximum, text);
 }
 
 LaneQueue<Result>::Lane &ThreadLanes::acquireDone()
@@ -71,8 +76,16 @@ LaneQueue<Result>::Lane &ThreadLanes::acquireQueueDone()
     return *m_queueDone;
 }
 
+JobEvents::Slot &ThreadLanes::acquireProgress()
+{
+    m_progress = &m_delivery.jobEvents().acquire();
+    return *m_progress;
+}
+
 void ThreadLanes::release()
 {
+    if (m_progress)
+        m_delivery.jobEvents().release(*std::exchange(m_progress, nullptr));
     if (m_queueDone)
         m_delivery.queueTarget().releaseLane(std::exchange(m_queueDone, nullptr));
     if (m_done)
@@ -169,6 +182,14 @@ void Delivery::fail(ThreadLanes &lanes, std::exception_ptr error, JobId id, QVar
     } catch (...) {
         qCCritical(lcFailures) << "could not record the failure of job" << id;
     }
+}
+
+Failure Delivery::describe(std::exception_ptr error, JobId id, const FunctionInfo &function)
+{
+    Failure failure = makeFailure(std::move(error), id, {}, function, m_failureOptions);
+    if (m_logLevel)
+        logFailure(*m_logLevel, failure);
+    return failure;
 }
 
 void Delivery::failCallback(ThreadLanes &lanes, std::exception_ptr error,

@@ -39,6 +39,8 @@ public:
     void fail(std::exception_ptr error, JobId id, QVariantList &&args,
               const FunctionInfo &function) noexcept override;
     void setProgress(int value, int maximum, const QString &text) override;
+    //! A failure of this job as the pool describes it (excStack), without routing it.
+    Failure describe(std::exception_ptr error, JobId id, const FunctionInfo &function);
 
 private:
     Delivery &m_delivery;
@@ -72,17 +74,19 @@ public:
     //! From a pool thread: job `id` threw `error`.
     void fail(ThreadLanes &lanes, std::exception_ptr error, JobId id, QVariantList &&args,
               const FunctionInfo &function) noexcept;
+    //! `error` as a Failure of job `id`, described and logged as fail() would, not routed.
+    Failure describe(std::exception_ptr error, JobId id, const FunctionInfo &function);
     //! From a pool thread: a callback (init, finish, done) threw.
     void failCallback(ThreadLanes &lanes, std::exception_ptr error, const char *where) noexcept;
     //! From any other thread (the timer thread, say): `where` failed with `error` (id 0).
     void failElsewhere(std::exception_ptr error, const char *where) noexcept;
     //! From a pool thread: job `id` reports progress. Nothing is kept, and nothing posted,
     //! unless jobProgress has a receiver.
-    void progress(JobId id, int value, int maximum, const QString &text)
+    void progress(ThreadLanes &lanes, JobId id, int value, int maximum, const QString &text)
     {
         if (!(m_signalPump.wakeup().wanted() & Wakeup::Progress))
             return;
-        if (m_jobEvents.progress(id, value, maximum, text))
+        if (m_jobEvents.progress(lanes.progress(), id, value, maximum, text))
             m_signalPump.poke(Wakeup::Progress);
     }
     //! From a pool thread: job `id` ended cancelled while it ran (for jobCancelled).
@@ -127,7 +131,7 @@ private:
     SpaceGate m_space;
     ResultQueue<Result> m_done;
     ResultQueue<Failure> m_failed;
-    JobEvents m_jobEvents;
+    JobEvents m_jobEvents; // before the lanes below, which hold its slots
     SignalPump m_signalPump; // after the queues and events it drains
     std::unique_ptr<CallbackThread<Result>> m_doneThread;
     std::unique_ptr<CallbackThread<Failure>> m_failedThread;

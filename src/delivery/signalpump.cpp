@@ -87,8 +87,10 @@ void SignalPump::emitJobEvents(unsigned wanted, bool now)
                     return;
             }
         } else if (!m_progressTimer.isActive()) {
-            // Workers poke only when the board was empty: the timer takes what comes now.
-            m_progressTimer.start(int(kRefreshMs - since), &m_target.receiver());
+            // Workers poke only when their slot was taken: the timer takes what comes now.
+            // Precise: a coarse timer may fire early, and then a job's reports come closer
+            // than kRefreshMs apart.
+            m_progressTimer.start(int(kRefreshMs - since), Qt::PreciseTimer, &m_target.receiver());
         }
     }
     for (JobId id : cancelled) {
@@ -195,6 +197,12 @@ void SignalPump::refreshNow()
     }
     if (look.submittedBefore != m_idleAfter) {
         m_idleAfter = look.submittedBefore;
+        // Every job's last progress report comes before idle().
+        if (wanted & (Wakeup::Progress | Wakeup::Cancelled)) {
+            emitJobEvents(wanted, true);
+            if (!alive)
+                return;
+        }
         m_target.emitIdle();
     }
 }

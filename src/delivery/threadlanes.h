@@ -5,6 +5,7 @@
 #include <fastthreadpool/result.h>
 
 #include "core/lanequeue.h"
+#include "delivery/jobevents.h"
 
 namespace FastThreadPool::detail {
 
@@ -23,6 +24,8 @@ public:
     //! A lane into done() itself (a job's own done = true), whatever the pool's callback.
     LaneQueue<Result>::Lane &queueDone() { return m_queueDone ? *m_queueDone : acquireQueueDone(); }
     LaneQueue<Failure>::Lane &failed() { return m_failed ? *m_failed : acquireFailed(); }
+    //! This thread's progress slot (JobEvents), taken on its first report.
+    JobEvents::Slot &progress() { return m_progress ? *m_progress : acquireProgress(); }
     //! The thread ends: the lanes go back (their entries stay queued).
     void release();
 
@@ -30,6 +33,7 @@ private:
     LaneQueue<Result>::Lane &acquireDone();
     LaneQueue<Result>::Lane &acquireQueueDone();
     LaneQueue<Failure>::Lane &acquireFailed();
+    JobEvents::Slot &acquireProgress();
 
     Delivery &m_delivery;
     // Each lane with the queue it came from (it goes back there).
@@ -38,6 +42,7 @@ private:
     LaneQueue<Result>::Lane *m_queueDone = nullptr; // only when done() is not the target
     LaneQueue<Failure> *m_failedQueue = nullptr;
     LaneQueue<Failure>::Lane *m_failed = nullptr;
+    JobEvents::Slot *m_progress = nullptr;
 };
 
 } // namespace FastThreadPool::detail

@@ -29,7 +29,11 @@ public:
     template<class G, class... A>
     explicit FutureJob(G &&fn, A &&...args)
         : m_fn(std::forward<G>(fn)), m_args(std::forward<A>(args)...)
-    { }
+    {
+        // Started from the submit on, as QtConcurrent::run() does: QFuture::result() and
+        // waitForFinished() return at once for a future that was not started.
+        m_promise.start();
+    }
     FutureJob(FutureJob &&) noexcept = default;
     FutureJob &operator=(FutureJob &&) = delete;
     ~FutureJob() = default;
@@ -38,7 +42,6 @@ public:
 
     void operator()(JobContext &context)
     {
-        m_promise.start();
         context.setHooks(this);
         // A future cancelled before its job started: the function does not run.
         if (!context.isCancelled()) {

@@ -7,6 +7,7 @@
 #include <fastthreadpool/detail/futurejob.h>
 #include <fastthreadpool/detail/invoke.h>
 #include <fastthreadpool/detail/mapjob.h>
+#include <fastthreadpool/detail/ownedjob.h>
 #include <fastthreadpool/pooloptions.h>
 #include <fastthreadpool/result.h>
 #include <fastthreadpool/resultqueue.h>
@@ -472,25 +473,71 @@ public:
     }
 
     /*!
+        Runs fn(args...) on the pool for `owner`, then then(value) (then() for a void fn) in
+        the owner's thread, queued to its event loop; returns the job's id. The job belongs
+        to the owner: destroyed before the job starts, the job never runs (it ends
+        cancelled when a child reaches it); destroyed while it runs, ThisJob::isCancelled()
+        turns true and neither continuation runs; destroyed after, the continuation is
+        dropped. Pass onFailed(handler) right after `then` to get the job's failure (a
+        const Failure &) in the owner's thread too; without it a failure goes to failed()
+        or jobFailed() as any job's. Nothing runs while a lock of the pool is held, and a
+        continuation may destroy the owner. An owner in a thread without an event loop
+        never gets its continuations. Throws as submit(), and std::invalid_argument for a
+        null owner, function or continuation. Any thread.
+
+            pool.submitFor(this, loadImage, [this](QImage image) { label->setPixmap(...); },
+                           FastThreadPool::onFailed([](const FastThreadPool::Failure &f) {
+                               qWarning() << f; }),
+                           path);
+    */
+    template<class F, class Then, class... Rest>
+    JobId submitFor(const QObject *owner, F &&fn, Then &&then, Rest &&...rest)
+    {
+        if constexpr (detail::StartsWithFailureHandler<Rest...>::value) {
+            return submitOwnedWith(owner, std::forward<F>(fn), std::forward<Then>(then),
+                                   std::forward<Rest>(rest)...);
+        } else {
+            return submitOwned(owner, std::forward<F>(fn), std::forward<Then>(then),
+                               FailureHandler<std::nullptr_t>{nullptr}, detail::Placement::Tail,
+                               "Pool::submitFor", std::forward<Rest>(rest)...);
+        }
+    }
+
+    /*!
         Runs fn() on the pool and then(value) (or then() for void) in the thread of
-        `context`, and returns the continuation's QFuture. The continuation is attached
-        before the job is queued, so no Qt version runs it twice (see submitFuture()). As
-        with QFuture::then(context, ...): nothing runs if `context` is destroyed first, and
-        an exception from fn() skips then() and reaches the returned future as itself.
-        Throws as submit(), and std::invalid_argument for a null context. Any thread.
+        `context`, and returns a QFuture of the continuation's result. An exception from
+        fn() skips then() and reaches the returned future as itself; one from then() too.
+        The job belongs to `context` as in submitFor(): destroyed before the job starts,
+        fn() never runs; while it runs, ThisJob::isCancelled() turns true; in either case,
+        or after the job but before then() ran, the returned future is cancelled. (Unlike
+        QFuture::then(context, ...) in Qt 6.4, which asserts in a debug build when the
+        context is gone, and can run a continuation twice when it is attached as the future
+        finishes.) Throws as submit(), and std::invalid_argument for a null context,
+        function or continuation. Any thread.
     */
     template<class F, class Then>
     auto submitThen(QObject *context, F &&fn, Then &&then)
     {
+        using R = std::invoke_result_t<std::decay_t<F> &>;
+        using Continued = typename detail::ThenResult<std::decay_t<Then>, R>::type;
         detail::requireCallable(fn, "Pool::submitThen", "the function");
         detail::requireCallable(then, "Pool::submitThen", "the continuation");
         if (!context)
             throw std::invalid_argument("Pool::submitThen: the context object is null");
-        auto job = detail::makeFutureJob(std::forward<F>(fn));
-        auto continued = job.future().then(context, std::forward<Then>(then));
-        submitTask(detail::Task::make(std::move(job)), detail::Placement::TailCancelledByStop,
-                   "Pool::submitThen");
-        return continued;
+        // Shared by the two continuations; whichever runs finishes it. Destroyed unfinished
+        // (the job cancelled, the context gone), it cancels the future.
+        auto promise = std::make_shared<QPromise<Continued>>();
+        promise->start();
+        QFuture<Continued> future = promise->future();
+        auto onValue = detail::fulfilling<R>(promise, std::forward<Then>(then));
+        auto onFailure = [promise](const Failure &failure) {
+            promise->setException(failure.exception);
+            promise->finish();
+        };
+        submitOwned(context, std::forward<F>(fn), std::move(onValue),
+                    FailureHandler<decltype(onFailure)>{std::move(onFailure)},
+                    detail::Placement::TailCancelledByStop, "Pool::submitThen");
+        return future;
     }
 
 Q_SIGNALS:
@@ -508,7 +555,7 @@ Q_SIGNALS:
         through ThisJob::setProgress(). Emitted in the pool's thread at most once per 16 ms
         per job with the latest report (earlier ones in between are skipped); nothing is
         kept or posted while no receiver is connected. A job's last report comes before
-        its jobCancelled().
+        its jobCancelled() and before idle(), but may come after its resultReady().
     */
     void jobProgress(FastThreadPool::JobId id, int value, int maximum, const QString &text);
     /*!
@@ -565,6 +612,43 @@ private:
     }
 
     JobId submitTask(detail::Task &&task, detail::Placement where, const char *caller);
+
+    //! submitFor() with onFailed(...) first among the rest.
+    template<class F, class Then, class H, class... Args>
+    JobId submitOwnedWith(const QObject *owner, F &&fn, Then &&then, FailureHandler<H> failed,
+                          Args &&...args)
+    {
+        return submitOwned(owner, std::forward<F>(fn), std::forward<Then>(then), std::move(failed),
+                           detail::Placement::Tail, "Pool::submitFor", std::forward<Args>(args)...);
+    }
+
+    template<class F, class Then, class H, class... Args>
+    JobId submitOwned(const QObject *owner, F &&fn, Then &&then, FailureHandler<H> failed,
+                      detail::Placement where, const char *caller, Args &&...args)
+    {
+        static_assert(std::is_invocable_v<std::decay_t<F> &, std::decay_t<Args> &...>,
+                      "the function cannot be called with these arguments");
+        using R = std::invoke_result_t<std::decay_t<F> &, std::decay_t<Args> &...>;
+        if constexpr (std::is_void_v<R>)
+            static_assert(std::is_invocable_v<std::decay_t<Then> &>,
+                          "the continuation of a void function takes no argument");
+        else
+            static_assert(std::is_invocable_v<std::decay_t<Then> &, R &&>,
+                          "the continuation cannot be called with the function's value");
+        if constexpr (!std::is_same_v<H, std::nullptr_t>) {
+            static_assert(std::is_invocable_v<H &, const Failure &>,
+                          "the failure handler must take a const FastThreadPool::Failure &");
+            detail::requireCallable(failed.handler, caller, "the failure handler");
+        }
+        detail::requireCallable(fn, caller, "the function");
+        detail::requireCallable(then, caller, "the continuation");
+        auto link = detail::OwnerLink::make(owner, caller);
+        using Job = detail::OwnedJob<std::decay_t<F>, std::decay_t<Then>, H, std::decay_t<Args>...>;
+        return submitTask(detail::Task::make(Job(
+                                  std::move(link), std::forward<F>(fn), std::forward<Then>(then),
+                                  std::move(failed.handler), std::forward<Args>(args)...)),
+                          where, caller);
+    }
     TimerId startTimer(detail::TimerSpec &&spec);
     //! From now to `time` (wall clock), saturated; throws for an invalid QDateTime.
     static std::chrono::nanoseconds delayUntil(const QDateTime &time, const char *caller);

@@ -46,6 +46,7 @@ class tst_Future : public QObject
 
 private slots:
     void valueOfTheFunctionsOwnType();
+    void resultOfAQueuedJobWaitsForIt();
     void voidFunction();
     void moveOnlyResultAndArguments();
     void exceptionKeepsItsType();
@@ -311,6 +312,24 @@ void tst_Future::futureOfAJobShutdownChildrenLeftIsCancelledAndFinished()
     QVERIFY(future.isCanceled());
     QCOMPARE(pool.jobs(), QList<FastThreadPool::JobId>{plain}); // an ordinary job stays listed
     gate.open();
+}
+
+void tst_Future::resultOfAQueuedJobWaitsForIt()
+{
+    // QFuture::result() and waitForFinished() wait only for a future that was started: the
+    // future of a job still in the queue must be, or they return at once with no result.
+    Pool pool({.maxChildren = 1});
+    Gate gate;
+    GateOpener opener(gate);
+    pool.submit(gate.job());
+    QVERIFY(gate.waitEntered());
+    QFuture<int> future = pool.submitFuture([] { return 7; });
+    QVERIFY(future.isStarted());
+    QVERIFY(!future.isFinished());
+    std::thread release([&] { gate.openAll(); });
+    const int value = future.result(); // waits: the job runs once the gate opens
+    release.join();
+    QCOMPARE(value, 7);
 }
 
 QTEST_GUILESS_MAIN(tst_Future)
